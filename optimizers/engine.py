@@ -63,7 +63,7 @@ def _per_step(seq: Array, k: int) -> Array:
 
 
 def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
-             schedule: Schedule | None = None) -> Run:
+             schedule: Schedule | None = None, *, noise: Any = None) -> Run:
     """Run ``optimizer`` from each start for ``steps`` steps on ``surface``.
 
     Run k equals, to float64 round-off, the loop ``opt.zero_grad(); L = f(w);
@@ -79,6 +79,9 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
       starts: ``(K, 2)`` start points.
       steps: number of optimizer steps.
       schedule: from `optimizers.schedules.get`, or ``None`` for a constant lr.
+      noise: ``None`` for exact gradients, or a stochastic-gradient model with
+        ``bind(surface, K, steps) -> fn(params (K, 2), t) -> grads (K, 2)``
+        (see `surfaces.noise`: Gaussian noise, minibatches).
 
     Returns:
       A `Run`.
@@ -107,9 +110,11 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
 
         state = optimizer.init(params)
         sched_state = schedule.init(np.broadcast_to(base_lr, (k,))) if schedule is not None and schedule.needs_loss else None
-        value, grad = surface.value, surface.grad
+        value = surface.value
+        stochastic = noise.bind(surface, k, steps) if noise is not None else None
+        grad = surface.grad
         for t in range(steps):
-            g = grad(params)
+            g = grad(params) if stochastic is None else stochastic(params, t)
             if sched_state is not None:
                 lrs[t] = sched_state.lr
                 lr = lrs[t][:, None]

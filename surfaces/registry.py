@@ -5,12 +5,14 @@ import inspect
 from typing import Callable
 
 from .base import Surface
+from .himmelblau import himmelblau
 from .quadratics import ravine
 from .rosenbrock import rosenbrock
 
 _FACTORIES: dict[str, Callable[..., Surface]] = {
     "ravine": ravine,
     "rosenbrock": rosenbrock,
+    "himmelblau": himmelblau,
 }
 
 

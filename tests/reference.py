@@ -10,17 +10,9 @@ import math
 import numpy as np
 import torch
 
+from tests.surfaces.torch_formulas import TORCH_SURFACES
+
 torch.set_default_dtype(torch.float64)
-
-
-def _rosenbrock(w, a=1.0, b=100.0):
-    return (a - w[..., 0]) ** 2 + b * (w[..., 1] - w[..., 0] ** 2) ** 2
-
-
-TORCH_SURFACES = {
-    "ravine": lambda w: w[..., 0] ** 2 + 10 * w[..., 1] ** 2,
-    "rosenbrock": _rosenbrock,
-}
 
 
 def torch_value(name: str, params: dict | None = None):

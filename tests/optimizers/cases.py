@@ -31,6 +31,8 @@ PARITY_LR = {
     ("sgd", "rosenbrock"): 1e-3,
     ("adaptive", "ravine"): 0.05,
     ("adaptive", "rosenbrock"): 0.01,
+    ("sgd", "himmelblau"): 0.005,
+    ("adaptive", "himmelblau"): 0.05,
 }
 
-PARITY_SURFACES = ["ravine", "rosenbrock"]
+PARITY_SURFACES = ["ravine", "rosenbrock", "himmelblau"]

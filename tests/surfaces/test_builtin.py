@@ -4,7 +4,8 @@ import pytest
 import torch
 
 import surfaces
-from tests.reference import TORCH_SURFACES, torch_value
+from tests.reference import torch_value
+from tests.surfaces.torch_formulas import TORCH_SURFACES
 
 NAMES = surfaces.names()
 
