@@ -1,0 +1,26 @@
+"""Entry point: ``python app.py`` serves the visualizer; ``gunicorn app:server`` in production."""
+from __future__ import annotations
+
+import argparse
+
+import dash
+
+import viz.callbacks  # noqa: F401  (registers the callbacks)
+from viz import layout
+
+app = dash.Dash(__name__, title="Optimizer trajectories", update_title=None)
+app.layout = layout.build
+server = app.server
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the optimizer trajectory visualizer.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8050)
+    parser.add_argument("--debug", action="store_true")
+    args = parser.parse_args(argv)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""Pure figure builders: data in, Plotly figure dicts out (no callbacks, no state).
+
+Figures are plain dicts rather than ``go.Figure`` objects: building them is
+cheap, and arrays are sent as base64 typed arrays (see `typed`).
+Every panel holds `MAX_RUNS` trajectory slots at fixed trace indices, so a
+slider update can replace the slots with a `dash.Patch` without resending the
+contour, whatever the previous figure held.
+"""
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+
+import surfaces
+from .palette import run_style
+from .scene import RunResult, min_value
+
+from .settings import MAX_RUNS
+
+GRID = 120
+# Trace indices of the contour figure.
+CONTOUR_TRACE, MINIMA_TRACE, START_TRACE = 0, 1, 2
+FIRST_SLOT = 3
+HEADS_TRACE = FIRST_SLOT + MAX_RUNS
+# Loss gaps are floored here for the log axis (and to fit float32).
+LOSS_FLOOR = 1e-30
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 14}
+
+
+def typed(values, dtype: str = "f4") -> dict:
+    """A Plotly base64 typed array (compact, and never a JSON NaN)."""
+    arr = np.ascontiguousarray(values, dtype="<" + dtype)
+    return {"dtype": dtype, "bdata": base64.b64encode(arr.tobytes()).decode("ascii"),
+            "shape": ",".join(map(str, arr.shape))} if arr.ndim > 1 else \
+        {"dtype": dtype, "bdata": base64.b64encode(arr.tobytes()).decode("ascii")}
+
+
+def _finite_part(result: RunResult):
+    """The trajectory up to its last finite point (a diverged run stops there)."""
+    end = len(result.path) if result.diverged_at < 0 else result.diverged_at
+    return result.path[:end], result.loss[:end]
+
+
+def contour_grid(surface: surfaces.Surface, n: int = GRID):
+    """x, y axes and the colour values z over the surface's bounds.
+
+    With ``surface.log_scale`` the colour is log10(f − f* + 1e-3·spread) so
+    that both the valley floor and the walls show structure.
+    """
+    (x0, x1), (y0, y1) = surface.bounds
+    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    xy = np.stack(np.meshgrid(xs, ys), axis=-1)
+    with np.errstate(all="ignore"):
+        z = surface.value(xy)
+        z = np.where(np.isfinite(z), z, np.nan)
+        if surface.log_scale:
+            floor = np.nanmin(z)
+            spread = max(np.nanmax(z) - floor, 1e-12)
+            z = np.log10(z - floor + 1e-3 * spread)
+    z = np.where(np.isfinite(z), z, np.nanmax(z[np.isfinite(z)]) if np.isfinite(z).any() else 0.0)
+    return xs, ys, z
+
+
+def empty_slot(i: int) -> dict:
+    color, dash = run_style(i)
+    return {"type": "scatter", "mode": "lines", "x": [], "y": [], "name": "", "showlegend": False,
+            "line": {"color": color, "dash": dash, "width": 2.5}, "hoverinfo": "skip"}
+
+
+def trajectory_trace(i: int, result: RunResult) -> dict:
+    """Slot ``i`` of the contour: the path up to its last finite point, or an empty slot."""
+    trace = empty_slot(i)
+    path, _ = _finite_part(result)
+    if len(path) == 0:
+        return trace
+    trace.update(x=typed(path[:, 0]), y=typed(path[:, 1]), name=result.label, showlegend=True,
+                 hovertemplate=f"{result.label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<extra></extra>")
+    return trace
+
+
+def heads_trace(results: list[RunResult]) -> dict:
+    """Current point of every run; a diverged run ends in a cross labelled with its step."""
+    xs, ys, colors, symbols, texts = [], [], [], [], []
+    for i, r in enumerate(results[:MAX_RUNS]):
+        path, _ = _finite_part(r)
+        if len(path) == 0:
+            continue
+        xs.append(float(path[-1, 0]))
+        ys.append(float(path[-1, 1]))
+        colors.append(run_style(i)[0])
+        diverged = r.diverged_at >= 0
+        symbols.append("x" if diverged else "circle")
+        texts.append(f"{r.label}: diverged at step {r.diverged_at}" if diverged else r.label)
+    return {"type": "scatter", "mode": "markers+text", "x": xs, "y": ys, "text": texts,
+            "textposition": "top center", "texttemplate": ["%{text}" if s == "x" else "" for s in symbols],
+            "name": "current point", "showlegend": False, "hovertemplate": "%{text}<extra></extra>",
+            "marker": {"size": 13, "color": colors, "symbol": symbols, "line": {"width": 2, "color": "white"}}}
+
+
+def contour_figure(surface: surfaces.Surface, results: list[RunResult], start) -> dict:
+    """The full contour panel: surface colours, minima, start point and trajectory slots."""
+    xs, ys, z = contour_grid(surface)
+    (x0, x1), (y0, y1) = surface.bounds
+    colorbar_title = "log₁₀ loss" if surface.log_scale else "loss"
+    data = [
+        {"type": "contour", "x": typed(xs), "y": typed(ys), "z": typed(z), "colorscale": "Viridis",
+         "ncontours": 30, "contours": {"coloring": "heatmap", "showlines": True},
+         "line": {"width": 0.5, "color": "rgba(255,255,255,0.35)"},
+         "colorbar": {"title": {"text": colorbar_title}, "thickness": 14}, "hoverinfo": "skip",
+         "name": "surface", "showlegend": False},
+        {"type": "scatter", "mode": "markers", "x": [m[0] for m in surface.minima],
+         "y": [m[1] for m in surface.minima], "name": "minimum", "showlegend": bool(surface.minima),
+         "marker": {"symbol": "star", "size": 16, "color": "white", "line": {"width": 1.5, "color": "black"}},
+         "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>"},
+        start_trace(start),
+    ]
+    data += slots(results, trajectory_trace)
+    data.append(heads_trace(results))
+    return {
+        "data": data,
+        "layout": {
+            "font": FONT, "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
+            "title": {"text": surface.title, "x": 0.01},
+            "xaxis": {"range": [x0, x1], "title": {"text": "x"}, "constrain": "domain"},
+            "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
+            "legend": {"orientation": "h", "y": -0.12, "bgcolor": "rgba(255,255,255,0.8)"},
+            "uirevision": surface.name,
+            "clickmode": "event",
+        },
+    }
+
+
+def start_trace(start) -> dict:
+    return {"type": "scatter", "mode": "markers", "x": [float(start[0])], "y": [float(start[1])],
+            "name": "start", "showlegend": True,
+            "marker": {"symbol": "circle-open", "size": 14, "color": "white", "line": {"width": 3}},
+            "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>"}
+
+
+def slots(results: list[RunResult], build) -> list[dict]:
+    """``MAX_RUNS`` traces: one per result (built by ``build(i, result)``), the rest empty."""
+    return [build(i, r) for i, r in enumerate(results[:MAX_RUNS])] + \
+        [empty_slot(i) for i in range(len(results), MAX_RUNS)]
+
+
+def loss_trace(i: int, result: RunResult, offset: float | None) -> dict:
+    """Loss per step (x is implicit: 0, 1, 2 ...); the gap to ``offset`` on a log axis."""
+    trace = empty_slot(i)
+    _, loss = _finite_part(result)
+    if len(loss) == 0:
+        return trace
+    y = loss if offset is None else np.maximum(loss - offset, LOSS_FLOOR)
+    trace.update(y=typed(y), name=result.label, showlegend=False,
+                 hovertemplate=f"{result.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>")
+    del trace["x"]
+    return trace
+
+
+def lr_trace(i: int, result: RunResult) -> dict:
+    """Learning rate per step; a constant lr is sent as its two end points."""
+    trace = empty_slot(i)
+    lr = result.lr
+    if len(lr) == 0:
+        return trace
+    hover = f"{result.label}<br>step %{{x}}<br>lr %{{y:.4g}}<extra></extra>"
+    if np.all(lr == lr[0]):
+        trace.update(x=[0, len(lr) - 1], y=[float(lr[0])] * 2)
+    else:
+        trace.update(y=typed(lr))
+        del trace["x"]
+    trace.update(name=result.label, showlegend=False, hovertemplate=hover)
+    return trace
+
+
+def _panel(title: str, ytitle: str, log_y: bool, data: list[dict]) -> dict:
+    return {"data": data, "layout": {
+        "font": FONT, "margin": {"l": 60, "r": 10, "t": 36, "b": 40}, "title": {"text": title, "x": 0.01},
+        "xaxis": {"title": {"text": "step"}},
+        "yaxis": {"title": {"text": ytitle}, "type": "log" if log_y else "linear", "exponentformat": "power"},
+        "showlegend": False, "uirevision": "keep",
+    }}
+
+
+def loss_figure(surface: surfaces.Surface, results: list[RunResult]) -> dict:
+    """Loss vs step: the gap f − f* on a log axis where the minimum value is known."""
+    f_star = min_value(surface)
+    if f_star is None:
+        return _panel("Loss", "f(x, y)", False, slots(results, lambda i, r: loss_trace(i, r, None)))
+    return _panel("Loss gap to the minimum", "f − f*", True,
+                  slots(results, lambda i, r: loss_trace(i, r, f_star)))
+
+
+def lr_figure(results: list[RunResult]) -> dict:
+    return _panel("Learning rate", "lr", True, slots(results, lr_trace))
+
+
+def status_text(results: list[RunResult], notices: list[str]) -> str:
+    """One line for the status region: input notices, invalid settings, divergences."""
+    lines = list(notices)
+    for r in results:
+        if r.error:
+            lines.append(f"{r.label}: {r.error}")
+        elif r.diverged_at >= 0:
+            lines.append(f"{r.label} diverged at step {r.diverged_at}.")
+    return " ".join(lines)
+
+
+def scene_figures(surface: surfaces.Surface, results: list[RunResult]) -> tuple[dict, dict, dict]:
+    """Contour, loss and lr panels of a whole scene."""
+    return (contour_figure(surface, results, surface.start), loss_figure(surface, results),
+            lr_figure(results))
