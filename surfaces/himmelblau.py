@@ -30,7 +30,9 @@ def himmelblau() -> Surface:
         value=value, grad=grad, hessian=hessian,
         bounds=((-5.0, 5.0), (-5.0, 5.0)),
         minima=list(_MINIMA),
+        min_values=(0.0,) * 4,
         start=(-0.5, -0.5),
         log_scale=True,
-        lr_range={"sgd": (1e-3, 0.02), "adaptive": (1e-2, 0.5)},
+        lr_range={"sgd": (1e-3, 0.02), "adaptive": (1e-2, 0.5), "second_order": (0.1, 1.0)},
+        summary="Four minima of equal depth: which one a run reaches depends on its start and optimizer.",
     )

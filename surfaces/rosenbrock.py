@@ -1,19 +1,23 @@
 """Rosenbrock's banana valley."""
 from __future__ import annotations
 
-from .base import Surface, split, stack_grad, stack_hessian
+from .base import Surface, SurfaceParam, split, stack_grad, stack_hessian
+
+A = SurfaceParam("a", 1.0, ui=(-1.5, 1.5), label="a", doc="the minimum is at (a, a²)")
+B = SurfaceParam("b", 100.0, low=0.0, low_open=True, ui=(1.0, 1000.0), scale="log", label="b",
+                 doc="steepness of the valley walls")
 
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
     """f(x, y) = (a − x)² + b(y − x²)², minimum f(a, a²) = 0 (Rosenbrock 1960).
 
+    The plot window is (−2, 2) × (−1, 3), widened if needed so that it holds (a, a²).
+
     Args:
       a: position of the minimum along x.
       b: steepness of the valley walls (must be > 0).
     """
-    a, b = float(a), float(b)
-    if not b > 0:
-        raise ValueError(f"Invalid b: {b} (must be > 0)")
+    a, b = A.check(a), B.check(b)
 
     def value(xy):
         x, y = split(xy)
@@ -35,10 +39,15 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
         value=value,
         grad=grad,
         hessian=hessian,
-        bounds=((-2.0, 2.0), (-1.0, 3.0)),
+        bounds=((min(-2.0, a - 1.0), max(2.0, a + 1.0)), (min(-1.0, a * a - 1.0), max(3.0, a * a + 1.0))),
         minima=[(a, a * a)],
+        min_values=(0.0,),
         start=(-1.5, 2.0),
         log_scale=True,
-        lr_range={"sgd": (1e-4, 2e-3), "adaptive": (1e-3, 0.1)},
+        # SGD's stable lr shrinks like 1/b (the valley walls' curvature is ≈ 2b(1 + 4x²)).
+        lr_range={"sgd": (1e-4 * 100.0 / b, 2e-3 * 100.0 / b), "adaptive": (1e-3, 0.1),
+                  "second_order": (0.1, 1.0)},
         params={"a": a, "b": b},
+        param_specs=(A, B),
+        summary="A curved, flat-bottomed valley: easy to find, slow to follow to the minimum.",
     )
