@@ -1,10 +1,14 @@
 """The one registry of learning-rate schedules; tests and UI controls come from it."""
 from __future__ import annotations
 
-from . import cosine, step
+from . import course, cosine, cyclic, lambdas, linear, plateau, sequential, step
 from .base import Schedule, ScheduleSpec
 
-_SPECS: dict[str, ScheduleSpec] = {s.name: s for s in (step.SPEC, cosine.SPEC)}
+# torch.optim.lr_scheduler's order, then the course's closed forms.
+_SPECS: dict[str, ScheduleSpec] = {
+    s.name: s for s in (*lambdas.SPECS, *step.SPECS, *linear.SPECS, *cosine.SPECS,
+                        *cyclic.SPECS, *sequential.SPECS, *plateau.SPECS, *course.SPECS)
+}
 
 
 def names() -> dict[str, ScheduleSpec]:

@@ -1,10 +1,14 @@
-"""Step decay: multiply the lr by γ every ``step_size`` steps (torch StepLR)."""
+"""Multiplicative decays: StepLR, MultiStepLR, ExponentialLR.
+
+torch applies each as ``group["lr"] *= factor`` when entering a step; the
+running product `multiplier_product` reproduces those updates bit for bit.
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from ..base import Hyperparam
-from .base import Schedule, ScheduleSpec
+from .base import Schedule, ScheduleSpec, check_milestones
 
 
 def multiplier_product(base, factors):
@@ -34,16 +38,66 @@ def StepLR(step_size: int, gamma: float = 0.1) -> Schedule:
     return Schedule("StepLR", dict(step_size=step_size, gamma=gamma), sequence)
 
 
-SPEC = ScheduleSpec(
-    name="StepLR",
-    summary="Multiply the lr by γ every step_size steps.",
-    factory=StepLR,
-    params=(
-        Hyperparam("step_size", 100, kind="int", low=1, scale="linear", ui=(1, 1000),
-                   label="step size", doc="steps between decays"),
-        Hyperparam("gamma", 0.1, low=0.0, scale="linear", ui=(0.01, 1.0), label="γ",
-                   doc="decay factor"),
+def MultiStepLR(milestones, gamma: float = 0.1) -> Schedule:
+    """η_t = η₀ · γ^(number of milestones ≤ t) (the course's "multi-factor" schedule)."""
+    milestones = check_milestones("milestones", milestones)
+
+    def sequence(base, steps):
+        factors = np.ones((steps, 1))
+        hits = [m for m in milestones if m < steps]
+        factors[hits] = gamma
+        return multiplier_product(base, factors)
+
+    return Schedule("MultiStepLR", dict(milestones=milestones, gamma=gamma), sequence)
+
+
+def ExponentialLR(gamma: float) -> Schedule:
+    """η_t = η₀ · γ^t, applied as η_t = γ · η_(t−1) (the course's "factor" schedule)."""
+
+    def sequence(base, steps):
+        return multiplier_product(base, np.full((steps, 1), gamma))
+
+    return Schedule("ExponentialLR", dict(gamma=gamma), sequence)
+
+
+GAMMA = Hyperparam("gamma", 0.1, low=0.0, scale="linear", ui=(0.01, 1.0), label="γ",
+                   doc="decay factor")
+
+SPECS = (
+    ScheduleSpec(
+        name="StepLR",
+        summary="Multiply the lr by γ every step_size steps.",
+        factory=StepLR,
+        params=(
+            Hyperparam("step_size", 100, kind="int", low=1, scale="linear", ui=(1, 1000),
+                       label="step size", doc="steps between decays"),
+            GAMMA,
+        ),
+        torch_class="StepLR",
+        formula=r"\eta_t = \eta_0\,\gamma^{\lfloor t/s \rfloor}",
     ),
-    torch_class="StepLR",
-    formula=r"\eta_t = \eta_0\,\gamma^{\lfloor t/s \rfloor}",
+    ScheduleSpec(
+        name="MultiStepLR",
+        summary="Multiply the lr by γ at each milestone step.",
+        factory=MultiStepLR,
+        params=(
+            Hyperparam("milestones", (150, 300, 450), kind="ints", low=1, scale="linear",
+                       ui=(1, 5000), label="milestones",
+                       doc="strictly increasing steps at which the lr is multiplied by γ"),
+            GAMMA,
+        ),
+        torch_class="MultiStepLR",
+        formula=r"\eta_t = \eta_0\,\gamma^{\#\{m_i \le t\}}",
+    ),
+    ScheduleSpec(
+        name="ExponentialLR",
+        summary="Multiply the lr by γ every step.",
+        factory=ExponentialLR,
+        params=(
+            Hyperparam("gamma", 0.99, low=0.0, scale="one_minus_log", ui=(0.9, 0.9999),
+                       label="γ", doc="decay factor per step"),
+        ),
+        torch_class="ExponentialLR",
+        formula=r"\eta_t = \eta_0\,\gamma^{t}",
+    ),
 )
