@@ -29,7 +29,8 @@ class Hyperparam:
     Attributes:
       name: torch's keyword name (``lr``, ``momentum``, ``betas`` ...).
       default: torch's default value.
-      kind: ``"float"``, ``"bool"``, ``"int"`` or ``"pair"`` (a tuple such as ``betas``).
+      kind: ``"float"``, ``"bool"``, ``"int"``, ``"pair"`` (a tuple such as ``betas``) or
+        ``"choice"`` (one of ``choices``).
       low, high: valid range; ``None`` means unbounded.
       low_open, high_open: whether the range excludes the end point.
       scale: slider scale, ``"log"``, ``"linear"`` or ``"one_minus_log"`` (finer near 1).
@@ -37,6 +38,9 @@ class Hyperparam:
       label: short label for the UI (defaults to ``name``).
       doc: one-line description.
       items: component metadata of a ``"pair"`` (e.g. beta1, beta2 of ``betas``).
+      choices: the allowed values of a ``"choice"`` (e.g. ``("min", "max")``).
+      optional: ``None`` is accepted and means torch's automatic value (Adafactor's
+        ``eps[0]``: ``None`` is the machine epsilon of float64).
     """
 
     name: str
@@ -51,10 +55,19 @@ class Hyperparam:
     label: str = ""
     doc: str = ""
     items: tuple["Hyperparam", ...] = ()
+    choices: tuple = ()
+    optional: bool = False
 
     def check(self, value: Any, where: str = "") -> None:
         """Raise ``ValueError`` naming this argument if ``value`` is out of range."""
         name = where or self.name
+        if value is None and self.optional:
+            return
+        if self.choices:
+            if not isinstance(value, str) or value not in self.choices:
+                allowed = ", ".join(repr(c) for c in self.choices)
+                raise ValueError(f"Invalid {name}: {value!r} (must be one of {allowed})")
+            return
         if self.kind == "bool":
             if not isinstance(value, (bool, np.bool_)):
                 raise ValueError(f"Invalid {name}: {value!r} (must be True or False)")

@@ -62,6 +62,32 @@ def _per_step(seq: Array, k: int) -> Array:
     return np.ascontiguousarray(np.broadcast_to(seq, (seq.shape[0], k)))[..., None]
 
 
+def _cycled_hyperparams(schedule: Schedule, optimizer: Optimizer, k: int, steps: int) -> dict:
+    """The per-step overrides a schedule drives (CyclicLR/OneCycleLR momentum), ``{name: (steps, K)}``.
+
+    ``schedule.cycles`` is keyed by the optimizer-side keyword. Like torch, the
+    momentum is cycled in ``betas[0]`` (override ``beta1``) when the optimizer has
+    ``betas`` and in ``momentum`` otherwise; an optimizer with neither cannot run a
+    schedule that cycles momentum (torch raises too).
+    """
+    if not schedule.cycles:
+        return {}
+    hp = optimizer.hyperparams
+    if "betas" in hp:
+        current = {"beta1": hp["betas"][0]}
+    elif "momentum" in hp:
+        current = {"momentum": hp["momentum"]}
+    else:
+        current = {}
+    names = [name for name in schedule.cycles if name in current]
+    if not names:
+        raise ValueError(f"Invalid schedule: {schedule.name} cycles {' or '.join(schedule.cycles)}, "
+                         f"which {optimizer.name} does not have (set cycle_momentum=False)")
+    return {name: schedule.cycles[name](np.broadcast_to(np.asarray(current[name], dtype=np.float64),
+                                                        (1, k)), steps)
+            for name in names}
+
+
 def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
              schedule: Schedule | None = None, *, noise: Any = None) -> Run:
     """Run ``optimizer`` from each start for ``steps`` steps on ``surface``.
@@ -103,10 +129,11 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
             lrs[:] = base_lr
         elif not schedule.needs_loss:
             lrs[:] = schedule.lr_sequence(base_lr, steps)
-            for name, fn in schedule.cycles.items():
-                cycled[name] = fn(np.broadcast_to(np.asarray(optimizer.hyperparams.get(name, 0.0)), (1, k)), steps)
+            cycled = _cycled_hyperparams(schedule, optimizer, k, steps)
         lr_col = _per_step(lrs, k) if (schedule is not None or np.ndim(base_lr)) else None
-        overrides_seq = {name: _per_step(seq, k) for name, seq in cycled.items()}
+        # Values shared by all runs go in as Python floats, the way torch's param_group holds them.
+        overrides_seq = {name: seq[:, 0].tolist() if np.all(seq == seq[:, :1]) else _per_step(seq, k)
+                         for name, seq in cycled.items()}
 
         state = optimizer.init(params)
         sched_state = schedule.init(np.broadcast_to(base_lr, (k,))) if schedule is not None and schedule.needs_loss else None

@@ -1,10 +1,17 @@
 """The one registry of optimizers; tests and UI controls are generated from it."""
 from __future__ import annotations
 
-from . import adam, sgd
+from . import (adadelta, adafactor, adagrad, adam, adamax, adamw, asgd, lion, local_gains, momentum,
+               nadam, newton, radam, rmsprop, rprop, sgd, swats)
 from .base import Optimizer, OptimizerSpec
 
-_SPECS: dict[str, OptimizerSpec] = {spec.name: spec for spec in (sgd.SPEC, adam.SPEC)}
+# Display order: torch's plain and momentum methods, its adaptive family, then
+# the course's methods that torch does not have.
+_SPECS: dict[str, OptimizerSpec] = {spec.name: spec for spec in (
+    sgd.SPEC, asgd.SPEC, rprop.SPEC, adagrad.SPEC, rmsprop.SPEC, adadelta.SPEC,
+    adam.SPEC, adamw.SPEC, adamax.SPEC, nadam.SPEC, radam.SPEC, adafactor.SPEC,
+    momentum.SPEC, local_gains.SPEC, lion.SPEC, swats.SPEC, newton.SPEC,
+)}
 
 
 def names() -> dict[str, OptimizerSpec]:

@@ -21,6 +21,19 @@ def torch_value(name: str, params: dict | None = None):
     return (lambda w: fn(w, **params)) if params else fn
 
 
+def torch_scheduler(opt, sched_name: str, sched_kwargs: dict):
+    """``torch.optim.lr_scheduler.<sched_name>(opt, **sched_kwargs)``.
+
+    SequentialLR's ``schedulers`` may be given as ``(name, kwargs)`` pairs: they
+    are built here, in order, on the same optimizer, as a torch user would.
+    """
+    cls = getattr(torch.optim.lr_scheduler, sched_name)
+    if sched_name == "SequentialLR":
+        subs = [torch_scheduler(opt, name, kw) for name, kw in sched_kwargs["schedulers"]]
+        return cls(opt, schedulers=subs, milestones=list(sched_kwargs["milestones"]))
+    return cls(opt, **sched_kwargs)
+
+
 def torch_run(surface: str, opt_name: str, opt_kwargs: dict, start, steps: int,
               sched_name: str | None = None, sched_kwargs: dict | None = None,
               surface_params: dict | None = None):
@@ -31,7 +44,7 @@ def torch_run(surface: str, opt_name: str, opt_kwargs: dict, start, steps: int,
     f = torch_value(surface, surface_params)
     w = torch.tensor(np.asarray(start, dtype=np.float64), dtype=torch.float64, requires_grad=True)
     opt = getattr(torch.optim, opt_name)([w], **opt_kwargs)
-    sch = getattr(torch.optim.lr_scheduler, sched_name)(opt, **(sched_kwargs or {})) if sched_name else None
+    sch = torch_scheduler(opt, sched_name, sched_kwargs or {}) if sched_name else None
     path, lrs = [w.detach().numpy().copy()], []
     for _ in range(steps):
         opt.zero_grad()
@@ -53,7 +66,7 @@ def torch_lrs(sched_name: str, sched_kwargs: dict, steps: int, base_lr: float = 
     """The lr (and momentum/beta1, if present) torch's scheduler sets at each step."""
     w = torch.zeros(2, requires_grad=True)
     opt = getattr(torch.optim, opt_name)([w], lr=base_lr, **(opt_kwargs or {}))
-    sch = getattr(torch.optim.lr_scheduler, sched_name)(opt, **sched_kwargs)
+    sch = torch_scheduler(opt, sched_name, sched_kwargs)
     lrs, moms = [], []
     for t in range(steps):
         group = opt.param_groups[0]

@@ -4,7 +4,7 @@ import pytest
 
 import optimizers
 import surfaces
-from tests.optimizers.cases import OPTION_CASES
+from tests.optimizers.cases import per_run_hyperparams
 
 
 def test_shapes_and_start():
@@ -25,24 +25,35 @@ def test_zero_steps():
     assert run.path.shape == (1, 1, 2) and run.lr.shape == (0, 1)
 
 
-@pytest.mark.parametrize("name", sorted(OPTION_CASES))
+# Base lr per family on Rosenbrock; run k uses LR_FACTORS[k] times it.
+K_RUN_LR = {"sgd": 1e-3, "adaptive": 1e-2, "second_order": 1.0}
+LR_FACTORS = np.array([0.1, 0.5, 1.0, 0.2])
+
+
+def _single(value, k):
+    return tuple(v[k] for v in value) if isinstance(value, tuple) else value[k]
+
+
+@pytest.mark.parametrize("name", list(optimizers.names()))
 def test_k_runs_equal_k_single_runs_with_per_run_hyperparameters(name):
+    """Every float hyperparameter per run at once (values from the registry's UI
+    ranges, see `per_run_hyperparams`), with a per-step lr."""
+    spec = optimizers.spec(name)
     s = surfaces.get("rosenbrock")
     starts = np.array([[-1.5, 2.0], [0.0, 0.0], [1.5, 1.5], [-1.0, -0.5]])
-    lrs = np.array([1e-4, 5e-4, 1e-3, 2e-4])
-    extra = {"momentum": np.array([0.0, 0.5, 0.9, 0.99])} if name == "SGD" else \
-        {"betas": (np.array([0.0, 0.5, 0.9, 0.95]), np.array([0.9, 0.99, 0.999, 0.9999]))}
+    lrs = K_RUN_LR[spec.family] * LR_FACTORS
+    extra = per_run_hyperparams(spec)
     sched = optimizers.schedules.get("CosineAnnealingLR", T_max=40)
     many = optimizers.simulate(s, optimizers.get(name, lr=lrs, **extra), starts, 200, schedule=sched)
     for k in range(4):
-        single_extra = {key: (tuple(v[k] for v in val) if isinstance(val, tuple) else val[k])
-                        for key, val in extra.items()}
+        single_extra = {key: _single(val, k) for key, val in extra.items()}
         one = optimizers.simulate(s, optimizers.get(name, lr=lrs[k], **single_extra), starts[k:k + 1], 200,
                                   schedule=sched)
         # Not bitwise: NumPy's vectorized pow (per-run betas) and Python's scalar pow
         # (torch's bias corrections) may differ in the last bit.
         np.testing.assert_allclose(many.path[:, k], one.path[:, 0], rtol=1e-10, atol=1e-14)
         np.testing.assert_array_equal(many.lr[:, k], one.lr[:, 0])
+        np.testing.assert_array_equal(many.diverged_at[k], one.diverged_at[0])
 
 
 def test_course_oracle_ravine():
@@ -72,22 +83,68 @@ def test_divergence_is_marked_and_isolated():
     np.testing.assert_array_equal(run.path[:, 0], alone.path[:, 0])
 
 
-@pytest.mark.parametrize("name,kwargs,word", [
-    ("SGD", {"lr": -1.0}, "lr"),
-    ("SGD", {"momentum": -0.1}, "momentum"),
-    ("SGD", {"nesterov": True}, "nesterov"),
-    ("SGD", {"lr": float("nan")}, "lr"),
-    ("SGD", {"lr": "fast"}, "lr"),
-    ("SGD", {"momentum_": 0.9}, "momentum_"),
-    ("Adam", {"betas": (1.0, 0.999)}, "betas parameter at index 0"),
-    ("Adam", {"betas": (0.9, -0.1)}, "betas parameter at index 1"),
-    ("Adam", {"eps": -1e-8}, "eps"),
-    ("Adam", {"lr": np.array([0.1, -0.1])}, "lr"),
-    ("Nope", {}, "Nope"),
-])
-def test_invalid_hyperparameters_name_the_argument(name, kwargs, word):
+# (name, kwargs, word the message must contain, torch rejects it too)
+INVALID = [
+    ("SGD", {"lr": -1.0}, "lr", True),
+    ("SGD", {"momentum": -0.1}, "momentum", True),
+    ("SGD", {"nesterov": True}, "nesterov", True),
+    ("SGD", {"lr": float("nan")}, "lr", False),
+    ("SGD", {"lr": "fast"}, "lr", False),
+    ("SGD", {"momentum_": 0.9}, "momentum_", False),   # torch: TypeError
+    ("Adam", {"betas": (1.0, 0.999)}, "betas parameter at index 0", True),
+    ("Adam", {"betas": (0.9, -0.1)}, "betas parameter at index 1", True),
+    ("Adam", {"eps": -1e-8}, "eps", True),
+    ("Adam", {"lr": np.array([0.1, -0.1])}, "lr", False),
+    ("AdamW", {"weight_decay": -0.01}, "weight_decay", True),
+    ("AdamW", {"decoupled_weight_decay": False}, "decoupled_weight_decay", False),   # torch: TypeError
+    ("RMSprop", {"alpha": -0.5}, "alpha", True),
+    ("RMSprop", {"momentum": -0.9}, "momentum", True),
+    ("RMSprop", {"centered": 1}, "centered", False),
+    ("Adagrad", {"lr_decay": -0.1}, "lr_decay", True),
+    ("Adagrad", {"initial_accumulator_value": -1.0}, "initial_accumulator_value", True),
+    ("Adagrad", {"eps": -1e-10}, "eps", True),
+    ("Adadelta", {"rho": 1.5}, "rho", True),
+    ("Adadelta", {"weight_decay": -1.0}, "weight_decay", True),
+    ("NAdam", {"momentum_decay": -4e-3}, "momentum_decay", True),
+    ("NAdam", {"betas": (0.9, 1.0)}, "betas parameter at index 1", True),
+    ("RAdam", {"betas": (-0.1, 0.999)}, "betas parameter at index 0", True),
+    ("Adamax", {"eps": -1e-8}, "eps", True),
+    ("Rprop", {"etas": (1.5, 1.2)}, "etas", True),
+    ("Rprop", {"etas": (0.5, 0.9)}, "etas", True),
+    ("Rprop", {"step_sizes": (1.0, 0.1)}, "step_sizes", False),
+    ("ASGD", {"weight_decay": -0.1}, "weight_decay", True),
+    ("ASGD", {"lr": -0.1}, "lr", True),
+    ("Adafactor", {"beta2_decay": 0.5}, "beta2_decay", True),
+    ("Adafactor", {"d": 0.5}, "d", True),
+    ("Adafactor", {"eps": (-1.0, 1e-3)}, "eps parameter at index 0", True),
+    ("Adafactor", {"eps": (None, -1e-3)}, "eps parameter at index 1", True),
+    ("Momentum", {"momentum": 1.0}, "momentum", False),
+    ("LocalGains", {"beta": 1.0}, "beta", False),
+    ("LocalGains", {"gain_range": (10.0, 0.1)}, "gain_range", False),
+    ("Lion", {"betas": (0.9, 1.0)}, "betas parameter at index 1", False),
+    ("Lion", {"weight_decay": -1.0}, "weight_decay", False),
+    ("Newton", {"damping": -1.0}, "damping", False),
+    ("Newton", {"saddle_free": "yes"}, "saddle_free", False),
+    ("SWATS", {"switch_tol": 0.0}, "switch_tol", False),
+    ("SWATS", {"betas": (0.9, 1.5)}, "betas parameter at index 1", False),
+    ("Nope", {}, "Nope", False),
+]
+
+
+@pytest.mark.parametrize("name,kwargs,word,torch_rejects", INVALID)
+def test_invalid_hyperparameters_name_the_argument(name, kwargs, word, torch_rejects):
     with pytest.raises(ValueError, match=word):
         optimizers.get(name, **kwargs)
+
+
+@pytest.mark.parametrize("name,kwargs", [(n, kw) for n, kw, _, rejects in INVALID if rejects])
+def test_torch_rejects_the_same_values(name, kwargs):
+    """Our validation is at least torch's: each value above that torch refuses, torch refuses too."""
+    import torch
+
+    torch_class = optimizers.spec(name).torch_class
+    with pytest.raises(ValueError):
+        getattr(torch.optim, torch_class)([torch.zeros(2, requires_grad=True)], **kwargs)
 
 
 @pytest.mark.parametrize("starts,steps", [
@@ -103,7 +160,14 @@ def test_registry_metadata_is_complete():
         assert spec.summary and spec.family in {"sgd", "adaptive", "second_order"}
         assert spec.hyperparams[0].name == "lr"
         for h in spec.hyperparams:
+            assert h.label and h.doc, (name, h.name)
             for item in h.items or (h,):
+                assert item.label and item.doc, (name, item.name)
                 if item.kind == "float":
                     assert item.ui is not None and item.scale in {"log", "linear", "one_minus_log"}, (name, item)
+                    lo, hi = item.ui
+                    assert lo < hi and (item.scale != "log" or lo > 0) and (item.scale != "one_minus_log" or hi < 1), \
+                        (name, item)
+                    item.check(lo)   # the slider never offers an invalid value
+                    item.check(hi)
         assert optimizers.get(name).hyperparams == spec.defaults() | {}
