@@ -14,9 +14,9 @@ import numpy as np
 
 import surfaces
 from .palette import run_style
-from .scene import RunResult, min_value
+from .scene import RunResult, Scene, summary
 
-from .settings import MAX_RUNS
+from .runs import MAX_RUNS
 
 GRID = 120
 # Trace indices of the contour figure.
@@ -107,7 +107,7 @@ def contour_figure(surface: surfaces.Surface, results: list[RunResult], start) -
         {"type": "contour", "x": typed(xs), "y": typed(ys), "z": typed(z), "colorscale": "Viridis",
          "ncontours": 30, "contours": {"coloring": "heatmap", "showlines": True},
          "line": {"width": 0.5, "color": "rgba(255,255,255,0.35)"},
-         "colorbar": {"title": {"text": colorbar_title}, "thickness": 14}, "hoverinfo": "skip",
+         "colorbar": {"title": {"text": colorbar_title}, "thickness": 14}, "hoverinfo": "none",
          "name": "surface", "showlegend": False},
         {"type": "scatter", "mode": "markers", "x": [m[0] for m in surface.minima],
          "y": [m[1] for m in surface.minima], "name": "minimum", "showlegend": bool(surface.minima),
@@ -120,11 +120,11 @@ def contour_figure(surface: surfaces.Surface, results: list[RunResult], start) -
     return {
         "data": data,
         "layout": {
-            "font": FONT, "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
-            "title": {"text": surface.title, "x": 0.01},
+            "font": FONT, "margin": {"l": 50, "r": 10, "t": 30, "b": 40},
             "xaxis": {"range": [x0, x1], "title": {"text": "x"}, "constrain": "domain"},
             "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
-            "legend": {"orientation": "h", "y": -0.12, "bgcolor": "rgba(255,255,255,0.8)"},
+            "legend": {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom",
+                       "bgcolor": "rgba(255,255,255,0.8)"},
             "uirevision": surface.name,
             "clickmode": "event",
         },
@@ -175,7 +175,7 @@ def lr_trace(i: int, result: RunResult) -> dict:
 
 def _panel(title: str, ytitle: str, log_y: bool, data: list[dict]) -> dict:
     return {"data": data, "layout": {
-        "font": FONT, "margin": {"l": 60, "r": 10, "t": 36, "b": 40}, "title": {"text": title, "x": 0.01},
+        "font": FONT, "margin": {"l": 60, "r": 10, "t": 30, "b": 36}, "title": {"text": title, "x": 0.01},
         "xaxis": {"title": {"text": "step"}},
         "yaxis": {"title": {"text": ytitle}, "type": "log" if log_y else "linear", "exponentformat": "power"},
         "showlegend": False, "uirevision": "keep",
@@ -184,7 +184,7 @@ def _panel(title: str, ytitle: str, log_y: bool, data: list[dict]) -> dict:
 
 def loss_figure(surface: surfaces.Surface, results: list[RunResult]) -> dict:
     """Loss vs step: the gap f − f* on a log axis where the minimum value is known."""
-    f_star = min_value(surface)
+    f_star = surface.min_value if surface.minima else None
     if f_star is None:
         return _panel("Loss", "f(x, y)", False, slots(results, lambda i, r: loss_trace(i, r, None)))
     return _panel("Loss gap to the minimum", "f − f*", True,
@@ -192,7 +192,58 @@ def loss_figure(surface: surfaces.Surface, results: list[RunResult]) -> dict:
 
 
 def lr_figure(results: list[RunResult]) -> dict:
-    return _panel("Learning rate", "lr", True, slots(results, lr_trace))
+    """Learning rate per step, plus the momentum/β₁ a schedule cycles (dashed, right axis)."""
+    fig = _panel("Learning rate", "lr", True, slots(results, lr_trace))
+    cycled = []
+    for i, r in enumerate(results[:MAX_RUNS]):
+        for name, seq in r.cycled.items():
+            color, _ = run_style(i)
+            cycled.append({"type": "scatter", "mode": "lines", "y": typed(seq), "yaxis": "y2",
+                           "name": f"{r.label} {name}", "line": {"color": color, "dash": "dot", "width": 2},
+                           "hovertemplate": f"{r.label}<br>step %{{x}}<br>{name} %{{y:.4g}}<extra></extra>"})
+    if cycled:
+        fig["data"] += cycled
+        fig["layout"]["title"]["text"] = "Learning rate (solid) and cycled momentum/β₁ (dotted)"
+        fig["layout"]["yaxis2"] = {"overlaying": "y", "side": "right", "title": {"text": "momentum / β₁"},
+                                   "showgrid": False}
+    return fig
+
+
+def surface3d_figure(surface: surfaces.Surface, results: list[RunResult], n: int = 60) -> dict:
+    """The surface in 3-D with the same trajectories drawn on it."""
+    xs, ys, z = contour_grid(surface, n)
+    (x0, x1), (y0, y1) = surface.bounds
+    xy = np.stack(np.meshgrid(xs, ys), axis=-1)
+    with np.errstate(all="ignore"):
+        height = surface.value(xy)
+    lift = lambda v: np.log10(v - np.nanmin(height) + 1e-3 * (np.nanmax(height) - np.nanmin(height) + 1e-12)) \
+        if surface.log_scale else v  # noqa: E731
+    with np.errstate(all="ignore"):
+        zz = lift(height)
+    zz = np.where(np.isfinite(zz), zz, np.nanmax(zz[np.isfinite(zz)]) if np.isfinite(zz).any() else 0.0)
+    data = [{"type": "surface", "x": typed(xs), "y": typed(ys), "z": typed(zz), "colorscale": "Viridis",
+             "showscale": False, "opacity": 0.9, "hoverinfo": "skip", "name": "surface"}]
+    for i, r in enumerate(results[:MAX_RUNS]):
+        path, loss = _finite_part(r)
+        if len(path) == 0:
+            continue
+        inside = (path[:, 0] >= x0) & (path[:, 0] <= x1) & (path[:, 1] >= y0) & (path[:, 1] <= y1)
+        with np.errstate(all="ignore"):
+            zpath = lift(loss)
+        color, dash = run_style(i)
+        data.append({"type": "scatter3d", "mode": "lines", "x": typed(np.where(inside, path[:, 0], np.nan)),
+                     "y": typed(np.where(inside, path[:, 1], np.nan)), "z": typed(zpath), "name": r.label,
+                     "line": {"color": color, "width": 6}})
+    ztitle = "log₁₀ loss" if surface.log_scale else "loss"
+    return {"data": data, "layout": {
+        "font": FONT, "margin": {"l": 0, "r": 0, "t": 36, "b": 0}, "title": {"text": surface.title, "x": 0.01},
+        "scene": {"xaxis": {"title": {"text": "x"}}, "yaxis": {"title": {"text": "y"}},
+                  "zaxis": {"title": {"text": ztitle}}},
+        "legend": {"orientation": "h"}, "uirevision": surface.name}}
+
+
+def results_rows(scene: Scene, tolerance: float) -> list[dict]:
+    return [summary(scene.surface, r, tolerance) for r in scene.results]
 
 
 def status_text(results: list[RunResult], notices: list[str]) -> str:
@@ -206,7 +257,7 @@ def status_text(results: list[RunResult], notices: list[str]) -> str:
     return " ".join(lines)
 
 
-def scene_figures(surface: surfaces.Surface, results: list[RunResult]) -> tuple[dict, dict, dict]:
+def scene_figures(scene: Scene) -> tuple[dict, dict, dict]:
     """Contour, loss and lr panels of a whole scene."""
-    return (contour_figure(surface, results, surface.start), loss_figure(surface, results),
-            lr_figure(results))
+    return (contour_figure(scene.surface, scene.results, scene.start),
+            loss_figure(scene.surface, scene.results), lr_figure(scene.results))

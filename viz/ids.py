@@ -1,16 +1,59 @@
-"""Component ids, in one place so layout, callbacks and tests agree."""
+"""Component ids, in one place so layout, callbacks and tests agree.
 
+Controls generated from metadata use dict ids (Dash pattern matching):
+``{"type": HP, "run": run_id, "name": parameter, "scale": slider scale}``.
+"""
+
+# Surface
 SURFACE = "surface-picker"
-OPTIMIZERS = "optimizer-picker"
-LR_SLIDER = "lr-slider"
-LR_INPUT = "lr-input"
+SURFACE_PARAMS = "surface-params"
+SURFACE_PARAM = "surface-param"          # dict id type, one per surface parameter
+CUSTOM_BOX = "custom-box"
+FORMULA = "formula-input"
+FORMULA_ERROR = "formula-error"
+BOUNDS = ("xmin-input", "xmax-input", "ymin-input", "ymax-input")
+START_X, START_Y = "start-x", "start-y"
 STEPS = "steps-input"
+SIGMA = "noise-sigma"
+BATCH = "batch-input"
+BATCH_BOX = "batch-box"
+SEED = "seed-input"
+TOLERANCE = "tolerance-input"
+VIEW_3D = "view-3d"
+
+# Optimizers
+OPTIMIZERS = "optimizer-picker"
+RUNS = "runs-store"
+CARDS = "optimizer-cards"
+HP = "hp"                                # dict id type: a hyperparameter slider of a run
+HPV = "hpv"                              # dict id type: any other hyperparameter control (typed lr, switches)
+LR_SLIDER = "lr-slider"                  # dict id type: the log slider beside a run's typed lr
+DUPLICATE, REMOVE, RESET = "duplicate", "remove", "reset"
+
+# Schedules
+SCHEDULES = "schedules-store"
+SCHEDULE_TARGET = "schedule-target"
+SCHEDULE = "schedule-picker"
+SCHEDULE_PARAMS = "schedule-params"
+SP = "sp"                                # dict id type: a schedule parameter slider
+SPV = "spv"                              # dict id type: any other schedule parameter control
+
+# Views
 CONTOUR = "contour-graph"
+SURFACE_3D = "surface3d-graph"
 LOSS = "loss-graph"
 LR_GRAPH = "lr-graph"
+RESULTS = "results-table"
 STATUS = "status"
 
+# Playback
+PLAY = "play-button"
+STEP_BACK, STEP_FORWARD = "step-back", "step-forward"
+SCRUB = "scrub-slider"
+SPEED = "speed-picker"
+FRAME_LABEL = "frame-label"
 
-def hyperparam_slider(name: str) -> str:
-    """Id of the slider for a shared hyperparameter (``momentum``, ``beta1``, ...)."""
-    return f"{name}-slider"
+
+def readout(id_: dict) -> dict:
+    """The id of the live value read-out that belongs to slider ``id_``."""
+    return {**id_, "type": id_["type"] + "-readout"}

@@ -1,19 +1,15 @@
-"""Compute a scene: every selected run on one surface, as plain arrays (no dash here)."""
+"""Compute a scene: every configured run on one surface, as plain arrays (no dash here)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 import optimizers
 import surfaces
+from optimizers import schedules
 
-
-@dataclass(frozen=True)
-class RunRequest:
-    label: str
-    optimizer: str
-    hyperparams: dict
+from .config import CUSTOM, Config
 
 
 @dataclass(frozen=True)
@@ -23,38 +19,85 @@ class RunResult:
     loss: np.ndarray         # (steps + 1,)
     lr: np.ndarray           # (steps,)
     diverged_at: int         # -1 if never
-    error: str = ""          # invalid hyperparameters: the run is not shown
+    error: str = ""          # invalid settings: the run is not shown
+    cycled: dict = field(default_factory=dict)   # e.g. {"momentum": (steps,)} when a schedule cycles it
+    run_id: str = ""
 
 
-def compute(surface: surfaces.Surface, requests: list[RunRequest], start, steps: int) -> list[RunResult]:
-    """Simulate each request from ``start``; invalid settings become an error, not an exception."""
-    results = []
+@dataclass(frozen=True)
+class Scene:
+    surface: surfaces.Surface | None
+    results: list[RunResult]
+    start: tuple[float, float]
+    error: str = ""          # e.g. a custom formula that does not parse
+
+
+def build_surface(config: Config) -> surfaces.Surface:
+    """The configured surface; ``ValueError`` (with a user-facing message) if it cannot be built."""
+    if config.surface == CUSTOM:
+        from surfaces.formula import FormulaError  # noqa: F401  (documented error type)
+        return surfaces.custom(config.formula, bounds=config.bounds)
+    return surfaces.get(config.surface, **config.surface_params)
+
+
+def _noise(config: Config, surface: surfaces.Surface):
+    from surfaces import noise
+
+    if config.batch is not None and getattr(surface, "dataset", None) is not None:
+        return noise.Minibatch(config.batch, seed=config.seed)
+    if config.sigma > 0:
+        return noise.GaussianNoise(config.sigma, seed=config.seed)
+    return None
+
+
+def _failed(label: str, run_id: str, message: str) -> RunResult:
+    return RunResult(label, np.empty((0, 2)), np.empty(0), np.empty(0), -1, message, run_id=run_id)
+
+
+def compute(config: Config) -> Scene:
+    """Simulate every run of ``config``; bad settings become messages, never exceptions."""
+    try:
+        surface = build_surface(config)
+    except ValueError as err:
+        return Scene(None, [], (0.0, 0.0), str(err))
+    start = config.start if config.start is not None else surface.start
     starts = np.array([start], dtype=np.float64)
-    for req in requests:
+    try:
+        noise = _noise(config, surface)
+    except ValueError as err:
+        return Scene(surface, [], start, str(err))
+    results = []
+    for run in config.runs:
         try:
-            opt = optimizers.get(req.optimizer, **req.hyperparams)
-        except ValueError as err:
-            results.append(RunResult(req.label, np.empty((0, 2)), np.empty(0), np.empty(0), -1, str(err)))
+            opt = optimizers.get(run.optimizer, **run.kwargs)
+            schedule = schedules.get(run.schedule[0], **run.schedule[1]) if run.schedule else None
+            sim = optimizers.simulate(surface, opt, starts, config.steps, schedule=schedule, noise=noise)
+        except ValueError as err:   # e.g. a schedule that cycles a momentum the optimizer lacks
+            results.append(_failed(run.label, run.id, str(err)))
             continue
-        run = optimizers.simulate(surface, opt, starts, steps)
-        results.append(RunResult(req.label, run.path[:, 0], run.loss[:, 0], run.lr[:, 0],
-                                 int(run.diverged_at[0])))
-    return results
+        cycled = {name: np.asarray(seq)[:, 0] for name, seq in (sim.hyperparams or {}).items()}
+        results.append(RunResult(run.label, sim.path[:, 0], sim.loss[:, 0], sim.lr[:, 0],
+                                 int(sim.diverged_at[0]), cycled=cycled, run_id=run.id))
+    return Scene(surface, results, tuple(float(v) for v in start))
 
 
-def compute_settings(settings) -> tuple[surfaces.Surface, list[RunResult]]:
-    """The surface and every run of a validated `viz.settings.Settings`."""
-    from .catalog import ENTRIES, hyperparams_for
-
-    surface = surfaces.get(settings.surface)
-    requests = [RunRequest(ENTRIES[k].label, ENTRIES[k].optimizer,
-                           hyperparams_for(ENTRIES[k], settings.lr, settings.shared))
-                for k in settings.entries]
-    return surface, compute(surface, requests, surface.start, settings.steps)
-
-
-def min_value(surface: surfaces.Surface) -> float | None:
-    """The lowest listed minimum's value, or None if the surface lists none."""
-    if not surface.minima:
-        return None
-    return float(np.min(surface.value(np.array(surface.minima, dtype=np.float64))))
+def summary(surface: surfaces.Surface, result: RunResult, tolerance: float) -> dict:
+    """Results-table row: final loss, distance to the nearest minimum, steps to tolerance, divergence."""
+    row = {"optimizer": result.label, "final loss": None, "distance to minimum": None,
+           "steps to tolerance": None, "diverged at": None}
+    if result.error:
+        row["final loss"] = "invalid settings"
+        return row
+    end = len(result.path) if result.diverged_at < 0 else result.diverged_at
+    if result.diverged_at >= 0:
+        row["diverged at"] = result.diverged_at
+    if end == 0:
+        return row
+    final = result.path[end - 1]
+    row["final loss"] = float(result.loss[end - 1])
+    if surface.minima:
+        row["distance to minimum"] = float(np.min(np.linalg.norm(np.array(surface.minima) - final, axis=1)))
+        gap = result.loss[:end] - surface.min_value
+        hit = np.flatnonzero(gap <= tolerance)
+        row["steps to tolerance"] = int(hit[0]) if hit.size else None
+    return row

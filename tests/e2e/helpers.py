@@ -1,6 +1,9 @@
-"""Small helpers to read plots from the browser."""
+"""Small helpers to act on the page and read plots from the browser."""
+import json
 
-FIRST_SLOT = 3  # viz.figures.FIRST_SLOT, kept literal so the helper reads like the page
+FIRST_SLOT = 3        # viz.figures.FIRST_SLOT
+MAX_RUNS = 16         # viz.runs.MAX_RUNS
+HEADS = FIRST_SLOT + MAX_RUNS
 
 
 def trace_xy(page, graph_id: str, index: int):
@@ -13,7 +16,21 @@ def trace_xy(page, graph_id: str, index: int):
         }""", [graph_id, index])
 
 
-def wait_for_change(page, graph_id: str, index: int, before, timeout_ms: int = 10000):
+def trajectories(page):
+    """Non-empty trajectory slots of the contour: [(name, xs, ys)]."""
+    return page.evaluate(
+        """([first, n]) => {
+            const gd = document.querySelector('#contour-graph .js-plotly-plot');
+            return gd._fullData.filter(d => d.index >= first && d.index < first + n && d.x && d.x.length)
+                .map(d => [d.name, Array.from(d.x), Array.from(d.y)]);
+        }""", [FIRST_SLOT, MAX_RUNS])
+
+
+def snapshot(page, graph_id: str, index: int) -> str:
+    return json.dumps(trace_xy(page, graph_id, index))
+
+
+def wait_for_change(page, graph_id: str, index: int, before: str, timeout_ms: int = 15000):
     page.wait_for_function(
         """([id, i, before]) => {
             const gd = document.querySelector('#' + id + ' .js-plotly-plot');
@@ -24,5 +41,12 @@ def wait_for_change(page, graph_id: str, index: int, before, timeout_ms: int = 1
 
 def settle(page, ms: int = 300):
     """Wait until Dash has no callback in flight."""
-    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=10000)
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=15000)
     page.wait_for_timeout(ms)
+
+
+def pick(page, dropdown_id: str, option: str):
+    """Choose ``option`` in a dcc.Dropdown like a user: open it, click the option."""
+    page.locator(f"#{dropdown_id}").click()
+    page.get_by_role("option", name=option, exact=False).first.click()
+    page.keyboard.press("Escape")

@@ -1,0 +1,100 @@
+/* Playback in the browser: the trajectory heads and the cursors on the loss and lr panels
+ * move together, frame by frame, with no server round trip. The scrub slider's value is the
+ * frame; playing advances it with requestAnimationFrame at the chosen speed (steps/s). */
+(function () {
+  var FIRST_SLOT = 3, MAX_RUNS = 16, HEADS = FIRST_SLOT + MAX_RUNS;  // viz/figures.py
+  var state = {playing: false, speed: 60, raf: null, last: 0, frame: 0, carry: 0};
+
+  /* The scrub slider's max is the step count. */
+  function maxFrame() {
+    var thumb = document.querySelector("#scrub-slider [role=slider]");
+    return thumb ? parseFloat(thumb.getAttribute("aria-valuemax")) || 0 : 0;
+  }
+
+  function graph(id) { return document.querySelector("#" + id + " .js-plotly-plot"); }
+
+  function cursor(frame) {
+    return [{type: "line", xref: "x", yref: "paper", x0: frame, x1: frame, y0: 0, y1: 1,
+             line: {color: "#222", width: 1.5, dash: "dot"}}];
+  }
+
+  /* Move every head to its point at `frame` (a diverged run stops at its last finite point). */
+  function render(frame) {
+    var label = document.getElementById("frame-label");
+    // Update React's own text node in place, so later renders by Dash stay consistent.
+    if (label && label.firstChild) label.firstChild.nodeValue = String(frame);
+    var gd = graph("contour-graph");
+    if (!gd || !gd._fullData) return;
+    var xs = [], ys = [];
+    for (var i = FIRST_SLOT; i < FIRST_SLOT + MAX_RUNS; i++) {
+      var t = gd._fullData.find(function (d) { return d.index === i; });
+      if (!t || !t.x || !t.x.length) continue;
+      var k = Math.min(frame, t.x.length - 1);
+      xs.push(t.x[k]); ys.push(t.y[k]);
+    }
+    if (gd.data[HEADS]) Plotly.restyle(gd, {x: [xs], y: [ys]}, [HEADS]);
+    ["loss-graph", "lr-graph"].forEach(function (id) {
+      var g = graph(id);
+      if (g && g.layout) Plotly.relayout(g, {shapes: cursor(frame)});
+    });
+  }
+
+  function tick(now) {
+    if (!state.playing) return;
+    var dt = state.last ? (now - state.last) / 1000 : 0;
+    state.last = now;
+    state.carry += dt * state.speed;
+    var advance = Math.floor(state.carry);
+    if (advance > 0) {
+      state.carry -= advance;
+      var max = maxFrame();
+      state.frame = Math.min(state.frame + advance, max);
+      render(state.frame);         // no Dash round trip per frame; the slider syncs on stop
+      if (state.frame >= max) { stop(); return; }
+    }
+    state.raf = requestAnimationFrame(tick);
+  }
+
+  function stop() {
+    state.playing = false;
+    if (state.raf) cancelAnimationFrame(state.raf);
+    state.raf = null;
+    var frame = state.frame;
+    // Outside the current callback, so Dash applies both updates.
+    setTimeout(function () {
+      window.dash_clientside.set_props("play-button", {children: "▶ Play"});
+      window.dash_clientside.set_props("scrub-slider", {value: frame});
+    }, 0);
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside);
+  window.dash_clientside.viz = Object.assign({}, window.dash_clientside.viz, {
+    togglePlay: function (_clicks, speed) {
+      if (state.playing) { stop(); return "▶ Play"; }
+      state.speed = speed || state.speed;
+      if (state.frame >= maxFrame()) state.frame = 0;
+      state.playing = true; state.last = 0; state.carry = 0;
+      state.raf = requestAnimationFrame(tick);
+      return "❚❚ Pause";
+    },
+    stepFrame: function (_back, _forward, frame, max) {
+      var trig = (window.dash_clientside.callback_context.triggered || [])[0];
+      var delta = trig && trig.prop_id.indexOf("step-back") === 0 ? -1 : 1;
+      if (state.playing) stop();
+      return Math.max(0, Math.min((frame || 0) + delta, max || 0));
+    },
+    showFrame: function (frame, _figure) {
+      frame = Math.max(0, Math.round(frame || 0));
+      state.frame = frame;
+      // After a new figure arrives Plotly redraws first; render on the next frame.
+      requestAnimationFrame(function () { render(frame); });
+      return String(frame);
+    },
+    setSpeed: function (speed) {
+      if (typeof speed === "number" && isFinite(speed) && speed > 0) state.speed = Math.min(speed, 1000);
+      return "speed-picker";
+    },
+    _state: state,
+  });
+
+})();

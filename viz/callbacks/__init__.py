@@ -1,0 +1,6 @@
+"""Callbacks, one module per concern; importing this package registers them all.
+
+Each registers with ``@dash.callback`` (no import of the app) and stays a plain
+function that tests call directly. None reads or writes module-level state.
+"""
+from . import cards, playback, schedule, scene, surface  # noqa: F401

@@ -1,0 +1,89 @@
+"""The scene callback: validate every input, simulate every run, update all views."""
+from __future__ import annotations
+
+from dash import ALL, Input, Output, Patch, callback, ctx, no_update
+
+from .. import figures, ids
+from ..config import read_config
+from ..figures import FIRST_SLOT, HEADS_TRACE, START_TRACE
+from ..scene import compute
+from ..tables import results_table
+
+# Inputs after which the contour itself must be redrawn (not just the trajectories).
+REDRAW = {ids.SURFACE, ids.SURFACE_PARAM, ids.FORMULA, *ids.BOUNDS}
+
+
+def _values_by_run(items) -> dict:
+    """``{(run, name): value}`` from pattern-matching ``(id, value)`` pairs; junk ids are dropped."""
+    out = {}
+    for id_, value in items or ():
+        if isinstance(id_, dict) and isinstance(id_.get("run"), str) and isinstance(id_.get("name"), str):
+            out[(id_["run"], id_["name"])] = value
+    return out
+
+
+def _by_name(items) -> dict:
+    return {id_["name"]: value for id_, value in items or ()
+            if isinstance(id_, dict) and isinstance(id_.get("name"), str)}
+
+
+def _trigger_type(trigger) -> str | None:
+    return trigger.get("type") if isinstance(trigger, dict) else trigger
+
+
+def scene_response(trigger, surface, surface_params, formula, bounds, start, steps, sigma, batch, seed,
+                   tolerance, hp_items, runs, schedules_store, view):
+    """Outputs of the scene callback. ``*_items`` are pattern-matching ``(id, value)`` pairs."""
+    kind = _trigger_type(trigger)
+    if kind == ids.SURFACE:
+        start, surface_params = None, {}
+    elif isinstance(start, (list, tuple)) and any(v is None for v in start):
+        start = None
+    config, notices = read_config(surface, _by_name(surface_params), formula, bounds, start, steps,
+                                  sigma, batch, seed, runs, _values_by_run(hp_items), schedules_store,
+                                  tolerance)
+    scene = compute(config)
+    if scene.surface is None:   # e.g. a formula that does not parse: keep the last good views
+        return (no_update,) * 6 + (scene.error, no_update, no_update)
+    results = scene.results
+    if kind in REDRAW or kind is None:
+        contour = figures.contour_figure(scene.surface, results, scene.start)
+    else:
+        contour = Patch()
+        for i, trace in enumerate(figures.slots(results, figures.trajectory_trace)):
+            contour["data"][FIRST_SLOT + i] = trace
+        contour["data"][HEADS_TRACE] = figures.heads_trace(results)
+        contour["data"][START_TRACE] = figures.start_trace(scene.start)
+    show_3d = isinstance(view, list) and "3d" in view
+    surface3d = figures.surface3d_figure(scene.surface, results) if show_3d else no_update
+    table = results_table(figures.results_rows(scene, config.tolerance), config.tolerance)
+    status = figures.status_text(results, notices + ([scene.error] if scene.error else []))
+    return (contour, surface3d, figures.loss_figure(scene.surface, results), figures.lr_figure(results),
+            table, status, "", config.steps, config.steps)
+
+
+@callback(
+    Output(ids.CONTOUR, "figure"), Output(ids.SURFACE_3D, "figure"), Output(ids.LOSS, "figure"),
+    Output(ids.LR_GRAPH, "figure"), Output(ids.RESULTS, "children"), Output(ids.STATUS, "children"),
+    Output(ids.FORMULA_ERROR, "children"), Output(ids.SCRUB, "max"), Output(ids.SCRUB, "value"),
+    Input(ids.SURFACE, "value"),
+    Input({"type": ids.SURFACE_PARAM, "name": ALL, "scale": ALL}, "value"),
+    Input(ids.FORMULA, "value"),
+    *(Input(b, "value") for b in ids.BOUNDS),
+    Input(ids.START_X, "value"), Input(ids.START_Y, "value"), Input(ids.STEPS, "value"),
+    Input({"type": "noise", "name": ALL, "scale": ALL}, "value"),
+    Input(ids.BATCH, "value"), Input(ids.SEED, "value"), Input(ids.TOLERANCE, "value"),
+    Input({"type": ids.HP, "run": ALL, "name": ALL, "scale": ALL}, "value"),
+    Input({"type": ids.HPV, "run": ALL, "name": ALL, "scale": ALL}, "value"),
+    Input(ids.RUNS, "data"), Input(ids.SCHEDULES, "data"), Input(ids.VIEW_3D, "value"),
+    prevent_initial_call=True,   # the layout already holds the default scene
+)
+def update_scene(surface, surface_params, formula, xmin, xmax, ymin, ymax, start_x, start_y, steps,
+                 noise, batch, seed, tolerance, hp, hpv, runs, schedules_store, view):
+    """Recompute every run; the contour is resent only when the surface itself changes."""
+    lists = ctx.inputs_list
+    pairs = lambda k: [(d.get("id"), d.get("value")) for d in lists[k]]  # noqa: E731
+    sigma = _by_name(pairs(10)).get("sigma")
+    return scene_response(ctx.triggered_id, surface, pairs(1), formula, [[xmin, xmax], [ymin, ymax]],
+                          [start_x, start_y], steps, sigma, batch, seed, tolerance, pairs(14) + pairs(15), runs,
+                          schedules_store, view)

@@ -1,0 +1,93 @@
+"""The schedule editor: pick the target (all optimizers or one run), the schedule and its parameters."""
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+from optimizers import schedules
+
+from .. import ids
+from ..config import NO_SCHEDULE
+from ..controls import control, parse
+from ..layout import schedule_options, schedule_targets
+
+SHARED = "shared"
+
+
+def param_controls(name: str, params: dict) -> list:
+    if name not in schedules.names():
+        return []
+    out = []
+    for h in schedules.spec(name).params:
+        scale = h.scale if h.kind == "float" else ""
+        ctl = control(h, {"type": ids.SP if scale else ids.SPV, "name": h.name, "scale": scale},
+                      params.get(h.name, h.default))
+        if ctl is not None:
+            out.append(ctl)
+    return out
+
+
+def editor_response(trigger, target, name, store, runs):
+    """Picker value/options, target options and parameter controls after a change."""
+    store = store if isinstance(store, dict) else {}
+    runs = runs if isinstance(runs, list) else []
+    run_ids = {r.get("id") for r in runs if isinstance(r, dict)}
+    if target != SHARED and target not in run_ids:
+        target = SHARED
+    targets = schedule_targets([r for r in runs if isinstance(r, dict) and "id" in r and "optimizer" in r])
+    entry = store.get(target) if isinstance(store.get(target), dict) else None
+    if trigger in (ids.SCHEDULE_TARGET, ids.RUNS):
+        name = entry.get("name") if entry else (NO_SCHEDULE if target == SHARED else SHARED)
+        params = entry.get("params", {}) if entry else {}
+    else:
+        params = entry.get("params", {}) if entry and entry.get("name") == name else {}
+    valid = {NO_SCHEDULE, *schedules.names()} | ({SHARED} if target != SHARED else set())
+    if name not in valid:
+        name = NO_SCHEDULE if target == SHARED else SHARED
+    params = params if isinstance(params, dict) else {}
+    return name, schedule_options(shared=target == SHARED), targets, target, param_controls(name, params)
+
+
+@callback(
+    Output(ids.SCHEDULE, "value"), Output(ids.SCHEDULE, "options"), Output(ids.SCHEDULE_TARGET, "options"),
+    Output(ids.SCHEDULE_TARGET, "value"), Output(ids.SCHEDULE_PARAMS, "children"),
+    Input(ids.SCHEDULE_TARGET, "value"), Input(ids.SCHEDULE, "value"), Input(ids.RUNS, "data"),
+    State(ids.SCHEDULES, "data"),
+    prevent_initial_call=True,
+)
+def update_editor(target, name, runs, store):
+    return editor_response(ctx.triggered_id, target, name, store, runs)
+
+
+def save_response(target, name, items, store):
+    """The schedules store with the editor's current choice written for ``target``."""
+    store = dict(store) if isinstance(store, dict) else {}
+    if not isinstance(target, str) or len(target) > 20:
+        return no_update
+    if name == SHARED and target != SHARED:
+        store.pop(target, None)
+        return store
+    if name != NO_SCHEDULE and name not in schedules.names():
+        return no_update
+    params = {}
+    specs = {h.name: h for h in schedules.spec(name).params} if name in schedules.names() else {}
+    for id_, raw in items or ():
+        pname = id_.get("name") if isinstance(id_, dict) else None
+        if pname in specs:
+            try:
+                parse(specs[pname], raw)
+                params[pname] = raw          # stored raw (slider position etc.); config parses it again
+            except ValueError:
+                continue
+    store[target] = {"name": name, "params": params}
+    return store
+
+
+@callback(
+    Output(ids.SCHEDULES, "data"),
+    Input({"type": ids.SP, "name": ALL, "scale": ALL}, "value"),
+    Input({"type": ids.SPV, "name": ALL, "scale": ALL}, "value"), Input(ids.SCHEDULE, "value"),
+    State(ids.SCHEDULE_TARGET, "value"), State(ids.SCHEDULES, "data"),
+    prevent_initial_call=True,
+)
+def save_schedule(_sliders, _others, name, target, store):
+    items = [(d.get("id"), d.get("value")) for k in (0, 1) for d in ctx.inputs_list[k]]
+    return save_response(target, name, items, store)

@@ -1,0 +1,180 @@
+"""The scene's configuration: defaults, and validation of everything a client sends.
+
+A configuration is plain JSON-able data, so it can live in browser stores and
+(later) in the URL. `read_config` turns raw callback values into a validated
+`Config` plus user-facing notices; it never raises on hostile input.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import optimizers
+import surfaces
+from optimizers import schedules
+
+from . import validate
+from .controls import parse
+from .runs import MAX_RUNS, flat_params, new_run, to_kwargs
+
+MIN_STEPS, MAX_STEPS = 10, 5000
+MAX_SIGMA = 100.0
+CUSTOM = "custom"
+NO_SCHEDULE = "none"
+DEFAULT_FORMULA = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
+DEFAULT_BOUNDS = ((-4.0, 4.0), (-4.0, 4.0))
+
+
+def default_runs(surface_name: str = "ravine") -> list[dict]:
+    s = surfaces.get(surface_name)
+    return [new_run("r1", "SGD", s), new_run("r2", "SGD", s, ghost_of="r1", momentum=0.9),
+            new_run("r3", "Adam", s)]
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    id: str
+    label: str
+    optimizer: str
+    kwargs: dict
+    schedule: tuple[str, dict] | None
+
+
+@dataclass(frozen=True)
+class Config:
+    surface: str = "ravine"
+    surface_params: dict = field(default_factory=dict)
+    formula: str = ""
+    bounds: tuple = DEFAULT_BOUNDS
+    start: tuple[float, float] | None = None
+    steps: int = 500
+    sigma: float = 0.0
+    batch: int | None = None
+    seed: int = 0
+    runs: tuple[RunConfig, ...] = ()
+    tolerance: float = 1e-6
+
+
+def _schedule(entry: Any, notices: list[str], who: str) -> tuple[str, dict] | None:
+    """A validated (name, params) pair from a stored schedule entry, or None for a constant lr."""
+    if not isinstance(entry, dict):
+        return None
+    name = entry.get("name")
+    if name in (None, NO_SCHEDULE):
+        return None
+    if name not in schedules.names():
+        notices.append(f"{who}: unknown schedule ignored")
+        return None
+    raw = entry.get("params") if isinstance(entry.get("params"), dict) else {}
+    params = {}
+    for h in schedules.spec(name).params:
+        if h.name not in raw:
+            continue
+        try:
+            params[h.name] = parse(h, raw[h.name])
+        except ValueError as err:
+            notices.append(f"{who}: {err}")
+    try:
+        schedules.get(name, **params)
+    except ValueError as err:
+        notices.append(f"{who} schedule {name}: {err}")
+        return None
+    return name, params
+
+
+def read_runs(runs: Any, values: dict, schedules_store: Any, notices: list[str]) -> list[RunConfig]:
+    """Validated runs from the runs store, the card controls' values and the schedule store.
+
+    ``values`` maps ``(run_id, parameter name)`` to the raw control value (slider
+    positions for sliders, the typed number for ``lr``).
+    """
+    if not isinstance(runs, list):
+        notices.append("optimizers: expected a list")
+        runs = []
+    schedules_store = schedules_store if isinstance(schedules_store, dict) else {}
+    shared = _schedule(schedules_store.get("shared"), notices, "shared")
+    out, seen = [], set()
+    valid_runs = [r for r in runs if isinstance(r, dict) and isinstance(r.get("id"), str)
+                  and r.get("optimizer") in optimizers.names() and r["id"] not in seen
+                  and not seen.add(r["id"])]
+    if len(valid_runs) < len(runs):
+        notices.append("optimizers: ignored unknown entries")
+    if len(valid_runs) > MAX_RUNS:
+        notices.append(f"optimizers: at most {MAX_RUNS} at once")
+        valid_runs = valid_runs[:MAX_RUNS]
+    from .runs import label
+    for run in valid_runs:
+        name = run["optimizer"]
+        stored = run.get("values") if isinstance(run.get("values"), dict) else {}
+        flat = {}
+        for h in flat_params(name):
+            raw = values.get((run["id"], h.name), None)
+            if raw is None:
+                flat[h.name] = stored.get(h.name, h.default) if h.name != "lr" else stored.get("lr")
+                continue
+            try:
+                flat[h.name] = _lr(raw, h, notices) if h.name == "lr" else parse(h, raw)
+            except ValueError as err:
+                notices.append(f"{label(run, valid_runs)}: {err}")
+                flat[h.name] = h.default
+        if not _is_number(flat.get("lr")):
+            flat["lr"] = optimizers.spec(name).defaults()["lr"]
+        own = schedules_store.get(run["id"])
+        schedule = _schedule(own, notices, label(run, valid_runs)) if isinstance(own, dict) else shared
+        out.append(RunConfig(run["id"], label(run, valid_runs), name, to_kwargs(name, flat), schedule))
+    return out
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _lr(raw: Any, h, notices: list[str]) -> float:
+    return validate.number(raw, h.ui[0], h.ui[1], h.default, "learning rate", notices)
+
+
+def read_config(surface_name, surface_params, formula, bounds, start, steps, sigma, batch, seed,
+                runs, values, schedules_store, tolerance=1e-6) -> tuple[Config, list[str]]:
+    """A validated `Config` from raw callback values, and notices about what had to change."""
+    notices: list[str] = []
+    names = [*surfaces.names(), CUSTOM]
+    surface_name = validate.choice(surface_name, names, "ravine", "surface", notices)
+    params = {}
+    if surface_name != CUSTOM:
+        raw = surface_params if isinstance(surface_params, dict) else {}
+        for p in surfaces.get(surface_name).param_specs:
+            if p.name in raw and p.ui is not None:
+                params[p.name] = validate.number(raw[p.name], p.ui[0], p.ui[1], p.default,
+                                                 p.label or p.name, notices)
+    formula = formula if isinstance(formula, str) else ""
+    if len(formula) > 1000:
+        formula = formula[:1000]
+    bounds = _bounds(bounds, notices)
+    if start is not None:
+        if isinstance(start, (list, tuple)) and len(start) == 2:
+            start = (validate.number(start[0], -1e6, 1e6, 0.0, "start x", notices),
+                     validate.number(start[1], -1e6, 1e6, 0.0, "start y", notices))
+        else:
+            notices.append("start: expected two numbers")
+            start = None
+    steps = validate.number(steps, MIN_STEPS, MAX_STEPS, 500, "steps", notices, integer=True)
+    sigma = validate.number(sigma, 0.0, MAX_SIGMA, 0.0, "noise σ", notices) if sigma is not None else 0.0
+    batch = validate.number(batch, 1, 100_000, 32, "batch size", notices, integer=True) if batch is not None else None
+    seed = validate.number(seed, 0, 2**31 - 1, 0, "seed", notices, integer=True) if seed is not None else 0
+    tolerance = validate.number(tolerance, 1e-12, 1e3, 1e-6, "tolerance", notices)
+    run_configs = read_runs(runs, values, schedules_store, notices)
+    return Config(surface_name, params, formula, bounds, start, steps, sigma, batch, seed,
+                  tuple(run_configs), tolerance), notices
+
+
+def _bounds(bounds: Any, notices: list[str]) -> tuple:
+    try:
+        (x0, x1), (y0, y1) = bounds
+        vals = [validate.number(v, -1e6, 1e6, 0.0, "bounds", notices) for v in (x0, x1, y0, y1)]
+        if vals[0] < vals[1] and vals[2] < vals[3]:
+            return (vals[0], vals[1]), (vals[2], vals[3])
+        notices.append("bounds: each minimum must be below its maximum")
+    except (TypeError, ValueError):
+        if bounds is not None:
+            notices.append("bounds: expected [[xmin, xmax], [ymin, ymax]]")
+    return DEFAULT_BOUNDS
