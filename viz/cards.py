@@ -53,7 +53,7 @@ def card(run: dict, runs: list[dict], index: int) -> html.Div:
         buttons.append(html.Button("Remove", id={"type": ids.REMOVE, "run": run_id}, className="small"))
     buttons.append(html.Button("Reset", id={"type": ids.RESET, "run": run_id}, className="small",
                                title="Reset this run's hyperparameters to their defaults"))
-    return html.Details(open=index < 3, className="card", id=f"card-{run_id}", children=[
+    return html.Details(open=True, className="card", id=f"card-{run_id}", children=[
         html.Summary([html.Span(className="swatch", style={"background": color,
                                                            "borderStyle": "solid" if dash == "solid" else "dashed"}),
                       html.Strong(title), html.Span(f" — {spec.summary}", className="muted")]),

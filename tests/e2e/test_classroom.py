@@ -139,3 +139,49 @@ def test_custom_formula_valid_and_bad(page):
                            timeout=15000)
     assert "column" in page.locator("#formula-error").text_content()
     assert page.console.errors() == []
+
+
+def test_duplicate_a_run_for_an_ab_comparison_and_reset(page):
+    page.locator(".card").nth(2).get_by_role("button", name="Duplicate").click()
+    page.wait_for_function("() => document.querySelectorAll('.card').length === 4", timeout=15000)
+    settle(page, 800)
+    assert [p[0] for p in trajectories(page)] == ["SGD #1", "SGD #2", "Adam #1", "Adam #2"]
+    ghost = page.locator(".card").nth(3)
+    box = ghost.locator("input[type=number]").first
+    box.fill("0.01")
+    box.press("Enter")
+    page.wait_for_function("""() => {
+        const gd = document.querySelector('#contour-graph .js-plotly-plot');
+        const a = gd._fullData.find(d => d.index === 5), b = gd._fullData.find(d => d.index === 6);
+        return a && b && a.x[50] !== b.x[50]; }""", timeout=15000)
+    ghost.get_by_role("button", name="Remove").click()
+    page.wait_for_function("() => document.querySelectorAll('.card').length === 3", timeout=15000)
+    settle(page)
+    assert page.console.errors() == []
+
+
+def test_3d_view_toggle(page):
+    page.locator("#view-3d").get_by_text("3-D view").click()
+    page.wait_for_function("""() => {
+        const gd = document.querySelector('#surface3d-graph .js-plotly-plot');
+        return gd && gd.data.length === 4 && gd.data[0].type === 'surface'; }""", timeout=15000)
+    assert page.locator("#contour-wrap").is_hidden()
+    page.locator("#view-3d").get_by_text("3-D view").click()
+    page.wait_for_selector("#contour-wrap", state="visible")
+    assert page.console.errors() == []
+
+
+def test_surface_parameter_slider_redraws_the_contour(page):
+    pick(page, "surface-picker", "Quadratic")
+    page.wait_for_selector("text=condition number", timeout=15000)
+    settle(page)
+    before = page.evaluate("() => document.querySelector('#contour-graph .js-plotly-plot')._fullData[0].z.length")
+    z_before = snapshot(page, "contour-graph", FIRST_SLOT)
+    thumb = page.locator("#surface-params [role=slider]").first
+    thumb.focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    wait_for_change(page, "contour-graph", FIRST_SLOT, z_before)
+    settle(page)
+    assert before > 0
+    assert page.console.errors() == []
