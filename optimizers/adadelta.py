@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run
+from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run, nonzero
 
 
 class AdadeltaState(NamedTuple):
@@ -27,7 +27,7 @@ def adadelta_step(grads, state: AdadeltaState, params, lr, *, rho, eps, weight_d
     torch keeps η as a multiplier.
     """
     g = -grads if maximize else grads
-    if np.any(weight_decay):
+    if nonzero(weight_decay):
         g = g + weight_decay * params
     square_avg = state.square_avg * rho + ((1.0 - rho) * g) * g
     std = np.sqrt(square_avg + eps)

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run
+from .base import LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run, nonzero
 
 _SQRT_NUMEL = 2 ** 0.5   # √(number of coordinates), torch's RMS divisor for a 2-vector
 _FLOAT64_EPS = float(np.finfo(np.float64).eps)   # torch's eps1 when it is None
@@ -43,7 +43,7 @@ def adafactor_step(grads, state: AdafactorState, params, lr, *, beta2_decay, eps
     one_minus_beta2_t = t ** beta2_decay
     rho_t = np.minimum(lr, 1 / (t ** 0.5))
     alpha = np.maximum(eps2, _norm(params) / _SQRT_NUMEL) * rho_t
-    if np.any(weight_decay):
+    if nonzero(weight_decay):
         params = params * (1 - lr * weight_decay)
     variance = lerp(state.variance, g * g, one_minus_beta2_t)
     update = (1.0 / np.sqrt(np.maximum(variance, eps1 * eps1))) * g

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run
+from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run, nonzero
 
 
 class AdagradState(NamedTuple):
@@ -26,7 +26,7 @@ def adagrad_step(grads, state: AdagradState, params, lr, *, lr_decay, eps, weigh
     """
     t = state.count + 1
     g = -grads if maximize else grads
-    if np.any(weight_decay):
+    if nonzero(weight_decay):
         g = g + weight_decay * params
     clr = lr / (1 + (float(t) - 1) * lr_decay)
     state_sum = state.state_sum + g * g

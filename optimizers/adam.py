@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run
+from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run, nonzero
 
 
 class AdamState(NamedTuple):
@@ -29,7 +29,7 @@ def adam_step(grads, state: AdamState, params, lr, *, beta1, beta2, eps, weight_
     """
     g = -grads if maximize else grads
     t = state.count + 1
-    if np.any(weight_decay):
+    if nonzero(weight_decay):
         if decoupled_weight_decay:
             params = params * (1.0 - lr * weight_decay)
         else:

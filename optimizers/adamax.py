@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .adam import BETAS
-from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Optimizer, OptimizerSpec, lerp, per_run
+from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Optimizer, OptimizerSpec, lerp, per_run, nonzero
 
 
 class AdamaxState(NamedTuple):
@@ -28,7 +28,7 @@ def adamax_step(grads, state: AdamaxState, params, lr, *, beta1, beta2, eps, wei
     """
     g = -grads if maximize else grads
     t = float(state.count + 1)
-    if np.any(weight_decay):
+    if nonzero(weight_decay):
         g = g + weight_decay * params
     m = lerp(state.mu, g, 1 - beta1)
     u = np.maximum(state.u * beta2, np.abs(g) + eps)

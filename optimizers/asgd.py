@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .base import LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run
+from .base import LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run, nonzero
 
 
 class ASGDState(NamedTuple):
@@ -29,7 +29,7 @@ def asgd_step(grads, state: ASGDState, params, lr, *, lambd, alpha, t0, weight_d
     """
     t = float(state.count + 1)
     g = -grads if maximize else grads
-    if np.any(weight_decay):
+    if nonzero(weight_decay):
         g = g + weight_decay * params
     eta = lr if state.count == 0 else state.eta
     params = params * (1 - lambd * eta)

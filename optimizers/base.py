@@ -189,6 +189,17 @@ def lerp(start: Array, end: Array, weight: Any) -> Array:
     return np.where(weight < 0.5, start + weight * diff, end - diff * (1.0 - weight))
 
 
+def nonzero(value: Any) -> bool:
+    """True if a scalar, or any entry of a per-run array, is non-zero.
+
+    The per-step test of optional terms (weight decay, momentum); a Python float
+    short-cut, since ``np.any`` costs microseconds and runs at every step.
+    """
+    if type(value) is float:
+        return value != 0.0
+    return bool(np.any(value))
+
+
 def is_zero(value: Any) -> bool:
     """True if a scalar or every entry of a per-run array is zero."""
     return not np.any(value)

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import LR, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run
+from .base import LR, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run, nonzero
 
 
 class LionState(NamedTuple):
@@ -25,7 +25,7 @@ def lion_step(grads, state: LionState, params, lr, *, beta1, beta2, weight_decay
     """
     c = beta1 * state.mu + (1 - beta1) * grads
     update = np.sign(c)
-    if np.any(weight_decay):
+    if nonzero(weight_decay):
         update = update + weight_decay * params
     mu = beta2 * state.mu + (1 - beta2) * grads
     return params - lr * update, LionState(mu)

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .adam import BETAS
-from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run
+from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run, nonzero
 
 
 class NAdamState(NamedTuple):
@@ -32,7 +32,7 @@ def nadam_step(grads, state: NAdamState, params, lr, *, beta1, beta2, eps, weigh
     g = -grads if maximize else grads
     t = float(state.count + 1)
     bias_correction2 = 1 - beta2 ** t
-    if np.any(weight_decay):
+    if nonzero(weight_decay):
         if decoupled_weight_decay:
             params = params * (1 - lr * weight_decay)
         else:

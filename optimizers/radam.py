@@ -6,7 +6,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .adam import BETAS
-from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run
+from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run, nonzero
 
 
 class RAdamState(NamedTuple):
@@ -27,7 +27,7 @@ def radam_step(grads, state: RAdamState, params, lr, *, beta1, beta2, eps, weigh
     """
     g = -grads if maximize else grads
     t = float(state.count + 1)
-    if np.any(weight_decay):
+    if nonzero(weight_decay):
         if decoupled_weight_decay:
             params = params * (1 - lr * weight_decay)
         else:

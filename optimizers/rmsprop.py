@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run
+from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run, nonzero
 
 
 class RMSpropState(NamedTuple):
@@ -28,7 +28,7 @@ def rmsprop_step(grads, state: RMSpropState, params, lr, *, alpha, eps, weight_d
     ε is added after the root (TensorFlow puts it inside).
     """
     g = -grads if maximize else grads
-    if np.any(weight_decay):
+    if nonzero(weight_decay):
         g = g + weight_decay * params
     square_avg = state.square_avg * alpha + ((1.0 - alpha) * g) * g
     grad_avg = state.grad_avg
@@ -38,7 +38,7 @@ def rmsprop_step(grads, state: RMSpropState, params, lr, *, alpha, eps, weight_d
     else:
         avg = np.sqrt(square_avg) + eps
     buf = state.momentum_buffer
-    if np.any(momentum):
+    if nonzero(momentum):
         buf = buf * momentum + g / avg
         new = params + (-lr) * buf
         if np.ndim(momentum):

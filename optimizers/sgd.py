@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run
+from .base import LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run, nonzero
 
 
 class SGDState(NamedTuple):
@@ -23,10 +23,10 @@ def sgd_step(grads, state: SGDState, params, lr, *, momentum, dampening, weight_
         w ← w − η g
     """
     g = -grads if maximize else grads
-    if np.any(weight_decay):
+    if nonzero(weight_decay):
         g = g + weight_decay * params
     velocity = state.velocity
-    if np.any(momentum):
+    if nonzero(momentum):
         if state.count == 0:
             velocity = g.copy()
         else:

@@ -122,13 +122,22 @@ class Surface:
 
 def split(xy: Array) -> tuple[Array, Array]:
     """Return the x and y components of an ``(..., 2)`` array."""
-    xy = np.asarray(xy, dtype=np.float64)
+    if type(xy) is not np.ndarray or xy.dtype != np.float64:
+        xy = np.asarray(xy, dtype=np.float64)
     return xy[..., 0], xy[..., 1]
 
 
 def stack_grad(gx: Array, gy: Array) -> Array:
-    """Stack two partial derivatives into an ``(..., 2)`` gradient."""
-    return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
+    """Stack two partial derivatives into an ``(..., 2)`` gradient.
+
+    Filled into one preallocated array: this runs at every optimizer step, where
+    ``np.stack`` + ``np.broadcast_arrays`` would cost more than the gradient itself.
+    """
+    shape = np.broadcast_shapes(np.shape(gx), np.shape(gy))
+    out = np.empty(shape + (2,))
+    out[..., 0] = gx
+    out[..., 1] = gy
+    return out
 
 
 def full(x: Array, c: float) -> Array:
