@@ -62,6 +62,26 @@ def _per_step(seq: Array, k: int) -> Array:
     return np.ascontiguousarray(np.broadcast_to(seq, (seq.shape[0], k)))[..., None]
 
 
+def _loss_and_bad(value, path: Array, limit: float, chunk: int = 32) -> tuple[Array, Array]:
+    """Loss at every position, and where a position is non-finite or beyond ``limit``.
+
+    Evaluated a few steps at a time: for K = 10,000 runs one whole-path call would
+    allocate hundreds of MB of temporaries (x and y are compared separately for
+    the same reason).
+    """
+    n, k, _ = path.shape
+    loss = np.empty((n, k))
+    bad = np.empty((n, k), dtype=bool)
+    for i in range(0, n, chunk):
+        block = path[i:i + chunk]
+        loss[i:i + chunk] = value(block)
+        ok = np.isfinite(loss[i:i + chunk])
+        ok &= np.abs(block[..., 0]) <= limit
+        ok &= np.abs(block[..., 1]) <= limit
+        np.logical_not(ok, out=bad[i:i + chunk])
+    return loss, bad
+
+
 def _cycled_hyperparams(schedule: Schedule, optimizer: Optimizer, k: int, steps: int) -> dict:
     """The per-step overrides a schedule drives (CyclicLR/OneCycleLR momentum), ``{name: (steps, K)}``.
 
@@ -130,7 +150,12 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
         elif not schedule.needs_loss:
             lrs[:] = schedule.lr_sequence(base_lr, steps)
             cycled = _cycled_hyperparams(schedule, optimizer, k, steps)
-        lr_col = _per_step(lrs, k) if (schedule is not None or np.ndim(base_lr)) else None
+        if np.ndim(base_lr):
+            lr_seq = _per_step(lrs, k)           # per-run rates: (steps, K, 1)
+        else:
+            # One rate for all runs: a Python float per step, as torch's param_group holds it
+            # (and scalar arithmetic costs far less than broadcasting a (K, 1) array).
+            lr_seq = lrs[:, 0].tolist()
         # Values shared by all runs go in as Python floats, the way torch's param_group holds them.
         overrides_seq = {name: seq[:, 0].tolist() if np.all(seq == seq[:, :1]) else _per_step(seq, k)
                          for name, seq in cycled.items()}
@@ -139,25 +164,26 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
         sched_state = schedule.init(np.broadcast_to(base_lr, (k,))) if schedule is not None and schedule.needs_loss else None
         value = surface.value
         stochastic = noise.bind(surface, k, steps) if noise is not None else None
-        grad = surface.grad
+        grad, update, hessian = surface.grad, optimizer.update, surface.hessian
+        plain = not overrides_seq and not optimizer.needs_hessian
         for t in range(steps):
             g = grad(params) if stochastic is None else stochastic(params, t)
             if sched_state is not None:
                 lrs[t] = sched_state.lr
                 lr = lrs[t][:, None]
             else:
-                lr = base_lr if lr_col is None else lr_col[t]
-            kwargs = {name: seq[t] for name, seq in overrides_seq.items()}
-            if optimizer.needs_hessian:
-                kwargs["hessian"] = surface.hessian(params)
-            params, state = optimizer.update(g, state, params, lr, **kwargs)
+                lr = lr_seq[t]
+            if plain:
+                params, state = update(g, state, params, lr)
+            else:
+                kwargs = {name: seq[t] for name, seq in overrides_seq.items()}
+                if optimizer.needs_hessian:
+                    kwargs["hessian"] = hessian(params)
+                params, state = update(g, state, params, lr, **kwargs)
             path[t + 1] = params
             if sched_state is not None:
                 sched_state = schedule.step(sched_state, value(path[t]))
-        loss = value(path)
-
-        limit = DIVERGENCE_FACTOR * surface.extent
-        bad = ~np.isfinite(loss) | np.any(~(np.abs(path) <= limit), axis=-1)
+        loss, bad = _loss_and_bad(value, path, DIVERGENCE_FACTOR * surface.extent)
     diverged = bad.any(axis=0)
     diverged_at = np.where(diverged, bad.argmax(axis=0), -1)
     if diverged.any():
