@@ -186,14 +186,15 @@ def loss_figure(surface: surfaces.Surface, results: list[RunResult]) -> dict:
     """Loss vs step: the gap f − f* on a log axis where the minimum value is known."""
     f_star = surface.min_value if surface.minima else None
     if f_star is None:
-        return _panel("Loss", "f(x, y)", False, slots(results, lambda i, r: loss_trace(i, r, None)))
+        return _panel("Loss", "f(x, y)", False, [loss_trace(i, r, None) for i, r in enumerate(results)])
     return _panel("Loss gap to the minimum", "f − f*", True,
-                  slots(results, lambda i, r: loss_trace(i, r, f_star)))
+                  [loss_trace(i, r, f_star) for i, r in enumerate(results)])
 
 
 def lr_figure(results: list[RunResult]) -> dict:
     """Learning rate per step, plus the momentum/β₁ a schedule cycles (dashed, right axis)."""
-    fig = _panel("Learning rate", "lr", True, slots(results, lr_trace))
+    # Sent whole (no Patch), so no empty slots: one trace per run, then the cycled curves.
+    fig = _panel("Learning rate", "lr", True, [lr_trace(i, r) for i, r in enumerate(results)])
     cycled = []
     for i, r in enumerate(results[:MAX_RUNS]):
         for name, seq in r.cycled.items():

@@ -41,6 +41,10 @@ def test_slider_change_patches_only_the_trajectories():
     assert isinstance(contour, Patch)
     touched = {op["location"][1] for op in _json(contour)["operations"]}
     assert 0 not in touched  # the contour trace is not resent
+    assert touched == set(range(FIRST_SLOT, FIRST_SLOT + 3)) | {HEADS_TRACE, START_TRACE}
+    # A change of the runs themselves rewrites every slot (removed runs must disappear).
+    contour = scene_response(ids.RUNS, **default_args())[0]
+    touched = {op["location"][1] for op in _json(contour)["operations"]}
     assert touched == set(range(FIRST_SLOT, HEADS_TRACE + 1)) | {START_TRACE}
 
 

@@ -68,7 +68,7 @@ def test_lr_panel_shows_schedules_and_cycled_momentum():
                          cycled={"momentum": np.array([0.9, 0.85, 0.8])})
     fig = figures.lr_figure([changing])
     assert decode(fig["data"][0]["y"]).tolist() == pytest.approx([0.1, 0.05, 0.025])
-    extra = fig["data"][MAX_RUNS]
+    extra = fig["data"][1]
     assert extra["yaxis"] == "y2" and "momentum" in extra["name"]
 
 

@@ -50,7 +50,12 @@ def scene_response(trigger, surface, surface_params, formula, bounds, start, ste
         contour = figures.contour_figure(scene.surface, results, scene.start)
     else:
         contour = Patch()
-        for i, trace in enumerate(figures.slots(results, figures.trajectory_trace)):
+        # Only a change of the runs store can change how many runs there are: other
+        # triggers leave the empty slots as they are and resend just the occupied ones.
+        traces = figures.slots(results, figures.trajectory_trace)
+        if kind != ids.RUNS:
+            traces = traces[:len(results)]
+        for i, trace in enumerate(traces):
             contour["data"][FIRST_SLOT + i] = trace
         contour["data"][HEADS_TRACE] = figures.heads_trace(results)
         contour["data"][START_TRACE] = figures.start_trace(scene.start)
@@ -60,6 +65,18 @@ def scene_response(trigger, surface, surface_params, formula, bounds, start, ste
     status = figures.status_text(results, notices + ([scene.error] if scene.error else []))
     return (contour, surface3d, figures.loss_figure(scene.surface, results), figures.lr_figure(results),
             table, status, "", config.steps, config.steps)
+
+
+def _main_trigger():
+    """The trigger that decides how much to resend: a redraw, then a change of runs, then anything."""
+    props = [t.get("prop_id", "") for t in ctx.triggered or ()]
+    if any(p.startswith(ids.SURFACE + ".") for p in props):
+        return ids.SURFACE                   # a new surface: reset its start and parameters
+    if any(p.split(".")[0] in REDRAW or f'"{ids.SURFACE_PARAM}"' in p for p in props):
+        return ids.FORMULA                   # same surface, new shape: redraw the contour
+    if any(p.startswith(ids.RUNS + ".") for p in props):
+        return ids.RUNS
+    return ctx.triggered_id
 
 
 @callback(
@@ -84,6 +101,6 @@ def update_scene(surface, surface_params, formula, xmin, xmax, ymin, ymax, start
     lists = ctx.inputs_list
     pairs = lambda k: [(d.get("id"), d.get("value")) for d in lists[k]]  # noqa: E731
     sigma = _by_name(pairs(10)).get("sigma")
-    return scene_response(ctx.triggered_id, surface, pairs(1), formula, [[xmin, xmax], [ymin, ymax]],
+    return scene_response(_main_trigger(), surface, pairs(1), formula, [[xmin, xmax], [ymin, ymax]],
                           [start_x, start_y], steps, sigma, batch, seed, tolerance, pairs(14) + pairs(15), runs,
                           schedules_store, view)
