@@ -18,8 +18,28 @@
              line: {color: "#222", width: 1.5, dash: "dot"}}];
   }
 
-  /* Move every head to its point at `frame` (a diverged run stops at its last finite point). */
-  function render(frame) {
+  /* A thin DOM line over a step panel: moving it costs no Plotly redraw. */
+  function overlay(g, frame) {
+    var host = g.parentElement, xa = g._fullLayout && g._fullLayout.xaxis, ya = g._fullLayout && g._fullLayout.yaxis;
+    if (!host || !xa || !ya) return;
+    var line = host.querySelector(".playback-cursor");
+    if (!line) {
+      line = document.createElement("div");
+      line.className = "playback-cursor";
+      line.setAttribute("aria-hidden", "true");
+      host.style.position = "relative";
+      host.appendChild(line);
+    }
+    line.style.left = (xa._offset + xa.l2p(frame)) + "px";
+    line.style.top = ya._offset + "px";
+    line.style.height = ya._length + "px";
+    line.style.display = "block";
+  }
+
+  /* Move every head to its point at `frame` (a diverged run stops at its last finite point).
+   * While playing (`fast`), heads move with a redraw-free animate and the panel cursors are DOM
+   * lines; otherwise the figures themselves are updated (heads trace and cursor shapes). */
+  function render(frame, fast) {
     var label = document.getElementById("frame-label");
     // Update React's own text node in place, so later renders by Dash stay consistent.
     if (label && label.firstChild) label.firstChild.nodeValue = String(frame);
@@ -32,10 +52,21 @@
       var k = Math.min(frame, t.x.length - 1);
       xs.push(t.x[k]); ys.push(t.y[k]);
     }
-    if (gd.data[HEADS]) Plotly.restyle(gd, {x: [xs], y: [ys]}, [HEADS]);
+    if (gd.data[HEADS]) {
+      if (fast) {
+        Plotly.animate(gd, {data: [{x: xs, y: ys}], traces: [HEADS]},
+                       {transition: {duration: 0}, frame: {duration: 0, redraw: false}});
+      } else {
+        Plotly.restyle(gd, {x: [xs], y: [ys]}, [HEADS]);
+      }
+    }
     ["loss-graph", "lr-graph"].forEach(function (id) {
       var g = graph(id);
-      if (g && g.layout) Plotly.relayout(g, {shapes: cursor(frame)});
+      if (!g || !g.layout) return;
+      if (fast) { overlay(g, frame); return; }
+      var line = g.parentElement && g.parentElement.querySelector(".playback-cursor");
+      if (line) line.style.display = "none";
+      Plotly.relayout(g, {shapes: cursor(frame)});
     });
   }
 
@@ -49,7 +80,7 @@
       state.carry -= advance;
       var max = maxFrame();
       state.frame = Math.min(state.frame + advance, max);
-      render(state.frame);         // no Dash round trip per frame; the slider syncs on stop
+      render(state.frame, true);   // no Dash round trip per frame; the slider syncs on stop
       if (state.frame >= max) { stop(); return; }
     }
     state.raf = requestAnimationFrame(tick);
