@@ -7,8 +7,10 @@ import dash
 
 import viz.callbacks  # noqa: F401  (registers the callbacks)
 from viz import layout
+from viz.server import harden
 
 app = dash.Dash(__name__, title="Optimizer trajectories", update_title=None)
+harden(app)
 app.layout = layout.build
 server = app.server
 

@@ -16,6 +16,8 @@ from dash import dcc, html
 
 from optimizers import Hyperparam
 
+from .validate import finite
+
 
 def to_slider(h: Hyperparam, value: float) -> float:
     if h.scale == "log":
@@ -151,7 +153,7 @@ def parse(h: Hyperparam, raw: Any) -> Any:
             raise ValueError(f"Invalid {h.name}: expected whole numbers separated by commas") from None
     if raw is None and (h.optional or h.default is None):
         return None
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or finite(raw) is None:
         raise ValueError(f"Invalid {h.name}: expected a number")
     if h.kind == "int":
         if abs(raw) > 1e9 or raw != int(raw):

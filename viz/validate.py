@@ -9,27 +9,51 @@ import math
 from typing import Any, Iterable
 
 
+MAX_NUMBER_TEXT = 64   # characters of a typed number worth parsing
+
+
+def finite(value: Any) -> float | None:
+    """``value`` as a finite float if it is a JSON number (or numeric text), else ``None``.
+
+    Booleans are not numbers here, and an integer beyond float range (JSON allows
+    any digits; ``math.isfinite`` raises ``OverflowError`` on it) is not finite.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        if len(value) > MAX_NUMBER_TEXT:
+            return None
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    if isinstance(value, int):
+        try:
+            value = float(value)
+        except OverflowError:
+            return None
+    if not isinstance(value, float) or not math.isfinite(value):
+        return None
+    return value
+
+
 def number(value: Any, low: float, high: float, default: float, name: str,
            notices: list[str], integer: bool = False) -> float:
-    """A finite number clamped to ``[low, high]``; ``default`` if not a number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        if isinstance(value, str):
-            try:
-                value = float(value)
-            except ValueError:
-                value = None
-        else:
-            value = None
-    if value is None or not math.isfinite(value):
+    """A finite number clamped to ``[low, high]`` (rounded if ``integer``); ``default`` if not a number."""
+    x = finite(value)
+    if x is None:
         if value is not None or name:
             notices.append(f"{name}: not a valid number, using {default:g}")
         return default
-    clamped = min(max(float(value), low), high)
+    clamped = min(max(x, low), high)
+    if clamped != x:
+        notices.append(f"{name}: {x:g} is outside [{low:g}, {high:g}], using {clamped:g}")
     if integer:
-        clamped = float(round(clamped))
-    if clamped != value:
-        notices.append(f"{name}: {value:g} is outside [{low:g}, {high:g}], using {clamped:g}")
-    return int(clamped) if integer else clamped
+        rounded = float(round(clamped))
+        if rounded != clamped:
+            notices.append(f"{name}: {clamped:g} is not a whole number, using {rounded:g}")
+        return int(rounded)
+    return clamped
 
 
 def choice(value: Any, allowed: Iterable[str], default: str, name: str, notices: list[str]) -> str:
@@ -39,6 +63,11 @@ def choice(value: Any, allowed: Iterable[str], default: str, name: str, notices:
         return value
     notices.append(f"{name}: unknown choice, using {default}")
     return default
+
+
+def known(value: Any, allowed) -> bool:
+    """Whether ``value`` is a string among ``allowed`` (a hostile list or dict is simply not)."""
+    return isinstance(value, str) and value in allowed
 
 
 def subset(values: Any, allowed: Iterable[str], name: str, notices: list[str],

@@ -10,7 +10,7 @@ from ..cards import cards as render_cards
 from ..config import CUSTOM
 from ..controls import parse
 from ..runs import MAX_RUNS, default_values, flat_params, new_run
-from ..validate import number
+from ..validate import known, number
 from optimizers.base import LR
 
 
@@ -55,12 +55,12 @@ def _next_id(runs: list[dict]) -> str:
 def cards_response(trigger, picked, runs, hp_items, surface_name):
     """New runs store, cards and picker value after one user action."""
     runs = _fold_values(_clean(runs), hp_items)
-    surface = surfaces.get(surface_name) if surface_name in surfaces.names() and surface_name != CUSTOM else None
+    surface = surfaces.get(surface_name) if known(surface_name, surfaces.names()) and surface_name != CUSTOM else None
     kind = trigger.get("type") if isinstance(trigger, dict) else trigger
     target = trigger.get("run") if isinstance(trigger, dict) else None
     by_id = {r["id"]: r for r in runs}
     if kind == ids.OPTIMIZERS:
-        picked = [p for p in (picked if isinstance(picked, list) else []) if p in optimizers.names()]
+        picked = [p for p in (picked if isinstance(picked, list) else []) if known(p, optimizers.names())]
         runs = [r for r in runs if r["optimizer"] in picked]
         for name in picked:
             if len(runs) < MAX_RUNS and not any(r["optimizer"] == name for r in runs):

@@ -2,24 +2,29 @@
 from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
+import optimizers
 from optimizers import schedules
 
 from .. import ids
 from ..config import NO_SCHEDULE
 from ..controls import control, parse
 from ..layout import schedule_options, schedule_targets
+from ..validate import known
 
 SHARED = "shared"
 
 
 def param_controls(name: str, params: dict) -> list:
-    if name not in schedules.names():
+    if not known(name, schedules.names()):
         return []
     out = []
     for h in schedules.spec(name).params:
         scale = h.scale if h.kind == "float" else ""
-        ctl = control(h, {"type": ids.SP if scale else ids.SPV, "name": h.name, "scale": scale},
-                      params.get(h.name, h.default))
+        try:   # the store keeps raw control values (slider positions): back to value units
+            value = parse(h, params[h.name]) if h.name in params else h.default
+        except ValueError:
+            value = h.default
+        ctl = control(h, {"type": ids.SP if scale else ids.SPV, "name": h.name, "scale": scale}, value)
         if ctl is not None:
             out.append(ctl)
     return out
@@ -29,10 +34,11 @@ def editor_response(trigger, target, name, store, runs):
     """Picker value/options, target options and parameter controls after a change."""
     store = store if isinstance(store, dict) else {}
     runs = runs if isinstance(runs, list) else []
-    run_ids = {r.get("id") for r in runs if isinstance(r, dict)}
-    if target != SHARED and target not in run_ids:
+    run_ids = {r["id"] for r in runs if isinstance(r, dict) and isinstance(r.get("id"), str)}
+    if not known(target, run_ids):
         target = SHARED
-    targets = schedule_targets([r for r in runs if isinstance(r, dict) and "id" in r and "optimizer" in r])
+    targets = schedule_targets([r for r in runs if isinstance(r, dict) and known(r.get("id"), run_ids)
+                                and known(r.get("optimizer"), optimizers.names())])
     entry = store.get(target) if isinstance(store.get(target), dict) else None
     if trigger in (ids.SCHEDULE_TARGET, ids.RUNS):
         name = entry.get("name") if entry else (NO_SCHEDULE if target == SHARED else SHARED)
@@ -40,7 +46,7 @@ def editor_response(trigger, target, name, store, runs):
     else:
         params = entry.get("params", {}) if entry and entry.get("name") == name else {}
     valid = {NO_SCHEDULE, *schedules.names()} | ({SHARED} if target != SHARED else set())
-    if name not in valid:
+    if not known(name, valid):
         name = NO_SCHEDULE if target == SHARED else SHARED
     params = params if isinstance(params, dict) else {}
     return name, schedule_options(shared=target == SHARED), targets, target, param_controls(name, params)
@@ -65,10 +71,10 @@ def save_response(target, name, items, store):
     if name == SHARED and target != SHARED:
         store.pop(target, None)
         return store
-    if name != NO_SCHEDULE and name not in schedules.names():
+    if not known(name, {NO_SCHEDULE, SHARED, *schedules.names()}):
         return no_update
     params = {}
-    specs = {h.name: h for h in schedules.spec(name).params} if name in schedules.names() else {}
+    specs = {h.name: h for h in schedules.spec(name).params} if known(name, schedules.names()) else {}
     for id_, raw in items or ():
         pname = id_.get("name") if isinstance(id_, dict) else None
         if pname in specs:

@@ -1,0 +1,89 @@
+"""The app under ``gunicorn -w 2 app:server``: both workers give byte-identical answers; limits hold on a real socket.
+
+Also runs scripts/loadtest.py for a few seconds with 5 clients and expects no error.
+"""
+import http.client
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from scripts.dash_requests import RequestBuilder, encode, layout_props, server_callbacks
+from scripts.loadtest import ROOT, Gunicorn, cpu_seconds
+
+REQUESTS = 40
+
+
+@pytest.fixture(scope="module")
+def gunicorn():
+    with Gunicorn(workers=2) as server:
+        yield server
+
+
+def _post(server, body: bytes, headers=None, **kwargs):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        conn.request("POST", "/_dash-update-component", body=body,
+                     headers={"Content-Type": "application/json", **(headers or {})}, **kwargs)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def _scene_body(server) -> bytes:
+    """The first callback with a pattern-matching input that has components (the scene, with the
+    runs' sliders), triggered by that input as a slider drag would."""
+    index = layout_props(server.get_json("/_dash-layout"))
+    for dep in server_callbacks(server.get_json("/_dash-dependencies")):
+        builder = RequestBuilder(dep, index)
+        for i in range(builder.n_inputs):
+            comps = builder.default(i)
+            if not dep.get("background") and comps and isinstance(comps[0]["id"], dict):
+                return encode(builder.body(trigger=(i, 0)))
+    pytest.fail("no server callback has a pattern-matching input with components in the layout")
+
+
+def test_two_workers_give_byte_identical_answers(gunicorn):
+    body = _scene_body(gunicorn)
+    workers = gunicorn.worker_pids()
+    assert len(workers) == 2
+    before = {pid: cpu_seconds(pid) for pid in workers}
+    answers: list[tuple[int, bytes]] = []
+
+    def client(n):
+        for _ in range(n):
+            answers.append(_post(gunicorn, body))
+
+    # Four clients at once keep both workers busy, so each of them answers a share.
+    threads = [threading.Thread(target=client, args=(REQUESTS // 4,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    spent = {pid: cpu_seconds(pid) - before[pid] for pid in workers}
+    assert len(answers) == REQUESTS
+    assert {status for status, _ in answers} == {200}
+    assert len({data for _, data in answers}) == 1, "workers (or repeated requests) answered differently"
+    total = sum(spent.values())
+    assert all(s > 0.1 * total for s in spent.values()), f"one worker did the work: {spent}"
+    assert gunicorn.worker_pids() == workers
+
+
+def test_one_megabyte_body_gets_413_over_a_socket(gunicorn):
+    status, data = _post(gunicorn, b" " * (1 << 20))
+    assert status == 413 and b"256 KB" in data
+
+
+def test_chunked_body_over_the_limit_gets_413_over_a_socket(gunicorn):
+    chunks = (b" " * 65536 for _ in range(16))   # 1 MB, no Content-Length
+    status, data = _post(gunicorn, chunks, headers={"Transfer-Encoding": "chunked"}, encode_chunked=True)
+    assert status == 413 and b"256 KB" in data
+
+
+def test_load_test_script_runs_clean():
+    proc = subprocess.run([sys.executable, "scripts/loadtest.py", "--seconds", "5", "--clients", "5",
+                           "--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "errors: 0" in proc.stdout and "p95" in proc.stdout
