@@ -8,8 +8,13 @@ import dash
 import viz.callbacks  # noqa: F401  (registers the callbacks)
 from viz import layout
 from viz.server import harden
+from viz.sweep.manager import background_manager, celery_of
 
-app = dash.Dash(__name__, title="Optimizer trajectories", update_title=None)
+# Sweeps run as background callbacks: embedded diskcache, or Celery + Redis when REDIS_URL is set.
+background = background_manager()
+celery_app = celery_of(background)   # with REDIS_URL: `celery -A app:celery_app worker`
+app = dash.Dash(__name__, title="Optimizer trajectories", update_title=None,
+                background_callback_manager=background)
 harden(app)
 app.layout = layout.build
 server = app.server

@@ -41,6 +41,8 @@ def card(run: dict, runs: list[dict], index: int) -> html.Div:
     params = flat_params(name)
     lr_meta = next(h for h in params if h.name == "lr")
     controls = [_lr_control(run_id, values.get("lr", lr_meta.default), lr_meta)]
+    if isinstance(run.get("batch"), dict):   # a preset or link gave this run its own minibatch plan
+        controls.append(html.P(batch_note(run["batch"]), className="hint run-batch"))
     for h in params:
         if h.name == "lr":
             continue
@@ -60,6 +62,19 @@ def card(run: dict, runs: list[dict], index: int) -> html.Div:
         html.Div(buttons, className="card-buttons"),
         html.Div(controls, className="card-controls"),
     ])
+
+
+def batch_note(batch: dict) -> str:
+    """``{"size": 8, "milestones": [60, 120], "factor": 2}`` → 'Own batch size B = 8, ×2 at steps 60, 120'."""
+    from .validate import finite
+
+    size, factor = finite(batch.get("size")), finite(batch.get("factor", 2.0))
+    text = f"Own batch size B = {size:g}" if size is not None else "Own batch size"
+    milestones = [m for m in batch.get("milestones") or [] if finite(m) is not None] \
+        if isinstance(batch.get("milestones"), list) else []
+    if milestones and factor is not None:
+        text += f", ×{factor:g} at steps " + ", ".join(f"{finite(m):g}" for m in milestones[:20])
+    return text + " (on a data surface; the shared batch size applies to the other runs)."
 
 
 def cards(runs: list[dict]) -> list:

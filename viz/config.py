@@ -6,6 +6,7 @@ A configuration is plain JSON-able data, so it can live in browser stores and
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from .runs import MAX_RUNS, flat_params, new_run, to_kwargs
 
 MIN_STEPS, MAX_STEPS = 10, 5000
 MAX_SIGMA = 100.0
+MAX_BATCH = 100_000
 CUSTOM = "custom"
 NO_SCHEDULE = "none"
 DEFAULT_FORMULA = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
@@ -38,6 +40,8 @@ class RunConfig:
     optimizer: str
     kwargs: dict
     schedule: tuple[str, dict] | None
+    # This run's own minibatch plan on a data surface, (B, milestones, factor), else the shared batch.
+    batch: tuple[int, tuple[int, ...], float] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,8 +125,30 @@ def read_runs(runs: Any, values: dict, schedules_store: Any, notices: list[str])
             flat["lr"] = optimizers.spec(name).defaults()["lr"]
         own = schedules_store.get(run["id"])
         schedule = _schedule(own, notices, label(run, valid_runs)) if isinstance(own, dict) else shared
-        out.append(RunConfig(run["id"], label(run, valid_runs), name, to_kwargs(name, flat), schedule))
+        batch = _run_batch(run.get("batch"), notices, label(run, valid_runs)) if "batch" in run else None
+        out.append(RunConfig(run["id"], label(run, valid_runs), name, to_kwargs(name, flat), schedule, batch))
     return out
+
+
+def _run_batch(entry: Any, notices: list[str], who: str) -> tuple[int, tuple[int, ...], float] | None:
+    """A run's own batch plan ``{"size": B, "milestones": [...], "factor": f}`` as (B, milestones, factor)."""
+    if entry is None:
+        return None
+    if not isinstance(entry, dict):
+        notices.append(f"{who}: batch size ignored")
+        return None
+    size = validate.number(entry.get("size"), 1, MAX_BATCH, 32, f"{who} batch size", notices, integer=True)
+    raw = entry.get("milestones", ())
+    milestones: list[int] = []
+    if isinstance(raw, (list, tuple)) and len(raw) <= 20:
+        for m in raw:
+            step = validate.number(m, 1, MAX_STEPS, 0, f"{who} batch milestone", notices, integer=True)
+            if step and (not milestones or step > milestones[-1]):
+                milestones.append(step)
+    else:
+        notices.append(f"{who}: batch milestones ignored")
+    factor = validate.number(entry.get("factor", 2.0), 1.0, 64.0, 2.0, f"{who} batch factor", notices)
+    return int(size), tuple(milestones), float(factor)
 
 
 def _is_number(v: Any) -> bool:
@@ -144,8 +170,12 @@ def read_config(surface_name, surface_params, formula, bounds, start, steps, sig
         raw = surface_params if isinstance(surface_params, dict) else {}
         for p in surfaces.get(surface_name).param_specs:
             if p.name in raw and p.ui is not None:
-                params[p.name] = validate.number(raw[p.name], p.ui[0], p.ui[1], p.default,
-                                                 p.label or p.name, notices)
+                # Slider positions, like the cards' values: log10(value) on a log slider.
+                log = p.scale == "log"
+                lo, hi = (math.log10(p.ui[0]), math.log10(p.ui[1])) if log else p.ui
+                position = validate.number(raw[p.name], lo, hi, math.log10(p.default) if log else p.default,
+                                           p.label or p.name, notices)
+                params[p.name] = 10.0 ** position if log else position
     formula = formula if isinstance(formula, str) else ""
     if len(formula) > 1000:
         formula = formula[:1000]

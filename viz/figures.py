@@ -23,6 +23,7 @@ GRID = 120
 CONTOUR_TRACE, MINIMA_TRACE, START_TRACE = 0, 1, 2
 FIRST_SLOT = 3
 HEADS_TRACE = FIRST_SLOT + MAX_RUNS
+TORCH_TRACE = HEADS_TRACE + 1      # torch.optim's own paths ("Check against PyTorch", viz/torch_check.py)
 # Loss gaps are floored here for the log axis (and to fit float32).
 LOSS_FLOOR = 1e-30
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 14}
@@ -117,6 +118,8 @@ def contour_figure(surface: surfaces.Surface, results: list[RunResult], start) -
     ]
     data += slots(results, trajectory_trace)
     data.append(heads_trace(results))
+    data.append({"type": "scatter", "mode": "markers", "x": [], "y": [], "name": "torch.optim",
+                 "showlegend": False, "hoverinfo": "skip"})   # filled by the teaching callbacks
     return {
         "data": data,
         "layout": {

@@ -46,6 +46,11 @@ LR_GRAPH = "lr-graph"
 RESULTS = "results-table"
 STATUS = "status"
 
+# Page views: the trajectory view and the hyperparameter-landscape view (viz/sweep/)
+VIEW = "view-store"                      # "trajectories" or "landscape"
+VIEW_TRAJECTORIES, VIEW_LANDSCAPE = "view-trajectories", "view-landscape"   # the header's toggle buttons
+TRAJECTORY_VIEW, LANDSCAPE_VIEW = "trajectory-view", "landscape-view"
+
 # Playback
 PLAY = "play-button"
 STEP_BACK, STEP_FORWARD = "step-back", "step-forward"
@@ -57,3 +62,20 @@ FRAME_LABEL = "frame-label"
 def readout(id_: dict) -> dict:
     """The id of the live value read-out that belongs to slider ``id_``."""
     return {**id_, "type": id_["type"] + "-readout"}
+
+# Teaching aids (viz/teaching.py, viz/callbacks/teaching.py)
+URL = "url"                              # dcc.Location: the configuration lives in its query
+URL_STATE = "url-state"                  # store: {"search": the query of the current configuration}
+PENDING = "pending-scene"                # store: start/parameters to set once a new surface's controls exist
+PRESET = "preset"                        # dict id type: one button per lecture preset
+PRESET_KEY = "preset-key"                # store: the preset whose caption is shown
+CAPTION = "preset-caption"
+CAPTION_CLOSE = "preset-caption-close"
+LINK_NOTICE = "link-notice"
+EQUATIONS = "equations"
+EXPORT_CSV, EXPORT_JSON, EXPORT_TORCH, EXPORT_GIF = "export-csv", "export-json", "export-torch", "export-gif"
+DOWNLOAD = "download"
+TORCH_CHECK = "torch-check"
+PRESENTER = "presenter-mode"
+INSPECTOR = "step-inspector"
+THEORY = "theory-box"

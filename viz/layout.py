@@ -14,6 +14,8 @@ from .config import CUSTOM, DEFAULT_BOUNDS, DEFAULT_FORMULA, MAX_STEPS, MIN_STEP
 from .controls import slider
 from .scene import compute
 from .tables import results_table
+from .sweep import layout as sweep_layout
+from . import teaching
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -95,6 +97,7 @@ def _optimizer_section(runs: list[dict]) -> html.Fieldset:
                                                        key=list(optimizers.names()).index),
             options=[{"label": n, "value": n, "title": s.summary} for n, s in optimizers.names().items()],
             placeholder="Pick optimizers…"), ids.OPTIMIZERS),
+        teaching.theory_box(),
         html.Div(cards(runs), id=ids.CARDS),
     ])
 
@@ -147,29 +150,37 @@ def build() -> html.Div:
     scene = compute(config)
     contour, loss, lr = figures.scene_figures(scene)
     return html.Div(className="page", children=[
+        *teaching.stores(),
         dcc.Store(id=ids.RUNS, data=runs),
         dcc.Store(id=ids.SCHEDULES, data={"shared": {"name": NO_SCHEDULE, "params": {}}}),
         html.Header(className="header", children=[
             html.H1("Optimizer trajectories"),
+            sweep_layout.view_switch(),
             html.P("Pick a surface and optimizers, then drag the sliders: every view updates as you drag."),
+            teaching.presenter_toggle(),
             dcc.Checklist(id=ids.VIEW_3D, options=[{"label": "3-D view", "value": "3d"}], value=[],
                           className="toggle-3d"),
         ]),
-        html.Main(className="body", children=[
+        html.Main(className="body", id=ids.TRAJECTORY_VIEW, children=[
             html.Section(className="controls", **{"aria-label": "Controls"}, children=[
+                teaching.presets_section(),
                 _surface_section(config.surface), _optimizer_section(runs), _schedule_section(runs),
                 _run_section(config.surface, config.steps),
+                teaching.export_section(),
             ]),
             html.Section(className="views", **{"aria-label": "Plots"}, children=[
                 html.Div(className="main-view", children=[
                     html.Div(id=ids.STATUS, className="status", role="status", **{"aria-live": "polite"},
                              children=figures.status_text(scene.results, [])),
+                    teaching.caption_box(),
                     html.Div(dcc.Graph(id=ids.CONTOUR, figure=contour, config=GRAPH_CONFIG, className="panel",
                                        style={"height": "100%"}), className="contour-wrap", id="contour-wrap"),
                     html.Div(dcc.Graph(id=ids.SURFACE_3D, figure={"data": [], "layout": {}}, config=GRAPH_CONFIG,
                                        style={"height": "100%"}), className="contour-wrap", id="surface3d-wrap",
                              style={"display": "none"}),
                     _playback(),
+                    teaching.equations_panel(),
+                    teaching.inspector_panel(),
                 ]),
                 html.Div(className="side", children=[
                     html.Div(dcc.Graph(id=ids.LOSS, figure=loss, config=GRAPH_CONFIG, style={"height": "100%"}),
@@ -181,4 +192,5 @@ def build() -> html.Div:
                 ]),
             ]),
         ]),
+        sweep_layout.view(),
     ])

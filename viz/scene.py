@@ -50,6 +50,16 @@ def _noise(config: Config, surface: surfaces.Surface):
     return None
 
 
+def run_noise(config: Config, surface: surfaces.Surface, run, shared):
+    """The run's own minibatch plan (B growing ×factor at milestones) on a data surface, else ``shared``."""
+    from surfaces import noise
+
+    if run.batch is None or getattr(surface, "dataset", None) is None:
+        return shared
+    size, milestones, factor = run.batch
+    return noise.Minibatch(size, seed=config.seed, milestones=milestones, factor=factor)
+
+
 def _failed(label: str, run_id: str, message: str) -> RunResult:
     return RunResult(label, np.empty((0, 2)), np.empty(0), np.empty(0), -1, message, run_id=run_id)
 
@@ -71,7 +81,8 @@ def compute(config: Config) -> Scene:
         try:
             opt = optimizers.get(run.optimizer, **run.kwargs)
             schedule = schedules.get(run.schedule[0], **run.schedule[1]) if run.schedule else None
-            sim = optimizers.simulate(surface, opt, starts, config.steps, schedule=schedule, noise=noise)
+            sim = optimizers.simulate(surface, opt, starts, config.steps, schedule=schedule,
+                                      noise=run_noise(config, surface, run, noise))
         except ValueError as err:   # e.g. a schedule that cycles a momentum the optimizer lacks
             results.append(_failed(run.label, run.id, str(err)))
             continue

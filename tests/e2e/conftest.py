@@ -70,8 +70,11 @@ class Console:
 def page(browser, server_url):
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     pg = context.new_page()
+    # Generous waits: CI machines are shared, and two test workers, their browsers and a background
+    # sweep process share two cores. A wait that succeeds returns at once; only failures wait this long.
+    pg.set_default_timeout(45000)
     pg.console = Console(pg)
     pg.goto(server_url)
-    pg.wait_for_selector("#contour-graph .main-svg", timeout=20000)
+    pg.wait_for_selector("#contour-graph .main-svg")
     yield pg
     context.close()

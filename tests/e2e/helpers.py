@@ -30,7 +30,7 @@ def snapshot(page, graph_id: str, index: int) -> str:
     return json.dumps(trace_xy(page, graph_id, index))
 
 
-def wait_for_change(page, graph_id: str, index: int, before: str, timeout_ms: int = 15000):
+def wait_for_change(page, graph_id: str, index: int, before: str, timeout_ms: int = 45000):
     page.wait_for_function(
         """([id, i, before]) => {
             const gd = document.querySelector('#' + id + ' .js-plotly-plot');
@@ -41,7 +41,7 @@ def wait_for_change(page, graph_id: str, index: int, before: str, timeout_ms: in
 
 def settle(page, ms: int = 300):
     """Wait until Dash has no callback in flight."""
-    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=15000)
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
     page.wait_for_timeout(ms)
 
 

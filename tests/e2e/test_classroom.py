@@ -29,10 +29,10 @@ def test_pick_surfaces_and_three_optimizers(page):
     page.wait_for_function("""() => {
         const gd = document.querySelector('#contour-graph .js-plotly-plot');
         const t = gd._fullData.find(d => d.index === 2);
-        return t && Math.abs(t.x[0] + 1.5) < 1e-9; }""", timeout=15000)
+        return t && Math.abs(t.x[0] + 1.5) < 1e-9; }""")
     settle(page)
     pick(page, "optimizer-picker", "RMSprop")
-    page.wait_for_function("() => document.querySelectorAll('.card').length === 4", timeout=15000)
+    page.wait_for_function("() => document.querySelectorAll('.card').length === 4")
     settle(page, 800)
     paths = trajectories(page)
     assert [p[0] for p in paths] == ["SGD #1", "SGD #2", "Adam", "RMSprop"]
@@ -81,7 +81,8 @@ def test_play_and_pause_moves_the_heads_and_cursors(page):
     settle(page, 300)
     frame = int(page.locator("#frame-label").text_content())
     assert 0 < frame < 500
-    assert page.locator("#scrub-slider [role=slider]").get_attribute("aria-valuenow") == str(frame)
+    page.wait_for_function("f => document.querySelector('#scrub-slider [role=slider]')"
+                           ".getAttribute('aria-valuenow') === f", arg=str(frame))
     heads_x, _ = trace_xy(page, "contour-graph", HEADS)
     x, _ = trace_xy(page, "contour-graph", FIRST_SLOT)
     assert heads_x[0] == pytest.approx(x[frame])
@@ -111,8 +112,7 @@ def test_make_a_run_diverge_and_see_its_marker(page):
     box = page.locator(".card").first.locator("input[type=number]").first
     box.fill("0.5")
     box.press("Enter")
-    page.wait_for_function("() => document.getElementById('status').textContent.includes('diverged at step')",
-                           timeout=15000)
+    page.wait_for_function("() => document.getElementById('status').textContent.includes('diverged at step')")
     settle(page)
     symbols = page.evaluate("""() => document.querySelector('#contour-graph .js-plotly-plot')
         .data[%d].marker.symbol""" % HEADS)
@@ -135,15 +135,14 @@ def test_custom_formula_valid_and_bad(page):
     assert paths and abs(paths[0][1][-1] - 1) < 0.5
     box.fill("__import__('os').system('ls')")
     box.press("Enter")
-    page.wait_for_function("() => document.getElementById('formula-error').textContent.length > 0",
-                           timeout=15000)
+    page.wait_for_function("() => document.getElementById('formula-error').textContent.length > 0")
     assert "column" in page.locator("#formula-error").text_content()
     assert page.console.errors() == []
 
 
 def test_duplicate_a_run_for_an_ab_comparison_and_reset(page):
     page.locator(".card").nth(2).get_by_role("button", name="Duplicate").click()
-    page.wait_for_function("() => document.querySelectorAll('.card').length === 4", timeout=15000)
+    page.wait_for_function("() => document.querySelectorAll('.card').length === 4")
     settle(page, 800)
     assert [p[0] for p in trajectories(page)] == ["SGD #1", "SGD #2", "Adam #1", "Adam #2"]
     ghost = page.locator(".card").nth(3)
@@ -153,9 +152,9 @@ def test_duplicate_a_run_for_an_ab_comparison_and_reset(page):
     page.wait_for_function("""() => {
         const gd = document.querySelector('#contour-graph .js-plotly-plot');
         const a = gd._fullData.find(d => d.index === 5), b = gd._fullData.find(d => d.index === 6);
-        return a && b && a.x[50] !== b.x[50]; }""", timeout=15000)
+        return a && b && a.x[50] !== b.x[50]; }""")
     ghost.get_by_role("button", name="Remove").click()
-    page.wait_for_function("() => document.querySelectorAll('.card').length === 3", timeout=15000)
+    page.wait_for_function("() => document.querySelectorAll('.card').length === 3")
     settle(page)
     assert page.console.errors() == []
 
@@ -164,8 +163,8 @@ def test_3d_view_toggle(page):
     page.locator("#view-3d").get_by_text("3-D view").click()
     page.wait_for_function("""() => {
         const gd = document.querySelector('#surface3d-graph .js-plotly-plot');
-        return gd && gd.data.length === 4 && gd.data[0].type === 'surface'; }""", timeout=15000)
-    assert page.locator("#contour-wrap").is_hidden()
+        return gd && gd.data.length === 4 && gd.data[0].type === 'surface'; }""")
+    page.wait_for_selector("#contour-wrap", state="hidden")
     page.locator("#view-3d").get_by_text("3-D view").click()
     page.wait_for_selector("#contour-wrap", state="visible")
     assert page.console.errors() == []
@@ -173,7 +172,7 @@ def test_3d_view_toggle(page):
 
 def test_surface_parameter_slider_redraws_the_contour(page):
     pick(page, "surface-picker", "Quadratic")
-    page.wait_for_selector("text=condition number", timeout=15000)
+    page.wait_for_selector("text=condition number")
     settle(page)
     before = page.evaluate("() => document.querySelector('#contour-graph .js-plotly-plot')._fullData[0].z.length")
     z_before = snapshot(page, "contour-graph", FIRST_SLOT)

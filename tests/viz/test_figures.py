@@ -22,7 +22,8 @@ def scene():
 def test_contour_figure_layout(scene):
     fig = figures.contour_figure(scene.surface, scene.results, scene.start)
     data = fig["data"]
-    assert len(data) == figures.FIRST_SLOT + MAX_RUNS + 1
+    assert len(data) == figures.FIRST_SLOT + MAX_RUNS + 2          # + heads + the torch.optim overlay
+    assert data[figures.TORCH_TRACE]["name"] == "torch.optim" and data[figures.TORCH_TRACE]["x"] == []
     assert data[figures.CONTOUR_TRACE]["type"] == "contour"
     assert data[figures.MINIMA_TRACE]["x"] == [0.0] and data[figures.MINIMA_TRACE]["y"] == [0.0]
     assert data[figures.START_TRACE]["x"] == [10.0]

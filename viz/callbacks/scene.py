@@ -71,6 +71,8 @@ def _main_trigger():
     """The trigger that decides how much to resend: a redraw, then a change of runs, then anything."""
     props = [t.get("prop_id", "") for t in ctx.triggered or ()]
     if any(p.startswith(ids.SURFACE + ".") for p in props):
+        if any(p.startswith((ids.START_X + ".", ids.START_Y + ".")) for p in props):
+            return ids.FORMULA               # ... whose start was set with it (surface controls, preset, link)
         return ids.SURFACE                   # a new surface: reset its start and parameters
     if any(p.split(".")[0] in REDRAW or f'"{ids.SURFACE_PARAM}"' in p for p in props):
         return ids.FORMULA                   # same surface, new shape: redraw the contour
