@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import scalar
 from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run, nonzero
 
 
@@ -53,7 +54,8 @@ def Adagrad(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0
 
     return Optimizer("Adagrad", dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                      initial_accumulator_value=initial_accumulator_value, eps=eps,
-                                     maximize=maximize), init, update)
+                                     maximize=maximize), init, update,
+                     fast=scalar.adagrad(hp, initial))
 
 
 SPEC = OptimizerSpec(

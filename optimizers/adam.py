@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import scalar
 from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run, nonzero
 
 
@@ -66,7 +67,8 @@ def _adam_factory(name: str, decoupled_default: bool):
 
         return Optimizer(name, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                     amsgrad=amsgrad, maximize=maximize,
-                                    decoupled_weight_decay=decoupled_weight_decay), init, update)
+                                    decoupled_weight_decay=decoupled_weight_decay), init, update,
+                         fast=scalar.adam(hp), inplace=scalar.adam_inplace(hp))
 
     return factory
 

@@ -7,6 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .adam import BETAS
+from . import scalar
 from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Optimizer, OptimizerSpec, lerp, per_run, nonzero
 
 
@@ -50,7 +51,7 @@ def Adamax(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, maximize=Fal
         return adamax_step(grads, state, params, lr, **(hp | overrides if overrides else hp))
 
     return Optimizer("Adamax", dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                                    maximize=maximize), init, update)
+                                    maximize=maximize), init, update, fast=scalar.adamax(hp))
 
 
 SPEC = OptimizerSpec(

@@ -6,6 +6,7 @@ from dataclasses import replace
 import numpy as np
 
 from .adam import ADAM_HYPERPARAMS, AdamState, adam_step
+from . import scalar
 from .base import Optimizer, OptimizerSpec, per_run
 
 
@@ -34,7 +35,8 @@ def AdamW(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=Fals
         return adam_step(grads, state, params, lr, **(hp | overrides if overrides else hp))
 
     return Optimizer("AdamW", dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                                   amsgrad=amsgrad, maximize=maximize), init, update)
+                                   amsgrad=amsgrad, maximize=maximize), init, update,
+                     fast=scalar.adam(hp), inplace=scalar.adam_inplace(hp))
 
 
 _ADAM = {h.name: h for h in ADAM_HYPERPARAMS}

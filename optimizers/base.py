@@ -119,6 +119,11 @@ class Optimizer(NamedTuple):
         ``overrides`` replace hyperparameters for this step (schedules that cycle
         ``momentum`` or ``beta1`` use it).
       needs_hessian: ``update`` takes ``hessian=`` (the surface's (K, 2, 2) Hessian).
+      fast: optional scalar form of ``update`` for a few runs (`optimizers.scalar`):
+        ``fast(n) -> step(g, p, lr)`` over lists of ``n`` floats, equal to ``update``
+        bit for bit; `simulate` uses it when it can, and ``None`` means it has none.
+      inplace: optional in-place array form of ``update`` for many runs:
+        ``inplace(params) -> step(g, p, out, lr)`` writes the new parameters into ``out``.
     """
 
     name: str
@@ -126,6 +131,8 @@ class Optimizer(NamedTuple):
     init: Callable[[Array], Any]
     update: Callable[..., tuple[Array, Any]]
     needs_hessian: bool = False
+    fast: Callable[[int], Callable] | None = None
+    inplace: Callable[[Array], Callable] | None = None
 
     @property
     def lr(self):

@@ -108,6 +108,68 @@ def _cycled_hyperparams(schedule: Schedule, optimizer: Optimizer, k: int, steps:
             for name in names}
 
 
+# Up to this many runs, optimizers with a scalar kernel (`Optimizer.fast`) step in Python floats.
+SCALAR_MAX_K = 4
+
+
+def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list) -> bool:
+    """Fill ``path[1:]`` with a scalar kernel; False if Python raised (the caller reruns on arrays)."""
+    steps, k = path.shape[0] - 1, path.shape[1]
+    buf = path[0].copy()            # (K, 2): the positions handed to the gradient
+    flat = buf.reshape(-1)
+    p = flat.tolist()
+    two = len(p) == 2
+    rows = [None] * steps
+    try:
+        for t in range(steps):
+            g = grad(buf) if stochastic is None else stochastic(buf, t)
+            step(g.reshape(-1).tolist(), p, lr_seq[t])
+            rows[t] = p[:]
+            if two:
+                flat[0], flat[1] = p
+            else:
+                flat[:] = p
+    except (ArithmeticError, ValueError):
+        return False
+    if steps:
+        path[1:] = np.array(rows).reshape(steps, k, 2)
+    return True
+
+
+def _inplace_loop(step, grad, stochastic, path: Array, lr_seq: list) -> None:
+    """Fill ``path[1:]`` with an in-place array kernel writing each step straight into the path."""
+    for t in range(path.shape[0] - 1):
+        p = path[t]
+        step(grad(p) if stochastic is None else stochastic(p, t), p, path[t + 1], lr_seq[t])
+
+
+def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic, path: Array,
+                lrs: Array, lr_seq, overrides_seq: dict) -> None:
+    """Step all runs as ``(K, 2)`` arrays with ``optimizer.update``, filling ``path[1:]``."""
+    params = path[0].copy()
+    state = optimizer.init(params)
+    value = surface.value
+    grad, update, hessian = surface.grad, optimizer.update, surface.hessian
+    plain = not overrides_seq and not optimizer.needs_hessian
+    for t in range(path.shape[0] - 1):
+        g = grad(params) if stochastic is None else stochastic(params, t)
+        if sched_state is not None:
+            lrs[t] = sched_state.lr
+            lr = lrs[t][:, None]
+        else:
+            lr = lr_seq[t]
+        if plain:
+            params, state = update(g, state, params, lr)
+        else:
+            kwargs = {name: seq[t] for name, seq in overrides_seq.items()}
+            if optimizer.needs_hessian:
+                kwargs["hessian"] = hessian(params)
+            params, state = update(g, state, params, lr, **kwargs)
+        path[t + 1] = params
+        if sched_state is not None:
+            sched_state = schedule.step(sched_state, value(path[t]))
+
+
 def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
              schedule: Schedule | None = None, *, noise: Any = None) -> Run:
     """Run ``optimizer`` from each start for ``steps`` steps on ``surface``.
@@ -160,30 +222,22 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
         overrides_seq = {name: seq[:, 0].tolist() if np.all(seq == seq[:, :1]) else _per_step(seq, k)
                          for name, seq in cycled.items()}
 
-        state = optimizer.init(params)
         sched_state = schedule.init(np.broadcast_to(base_lr, (k,))) if schedule is not None and schedule.needs_loss else None
-        value = surface.value
         stochastic = noise.bind(surface, k, steps) if noise is not None else None
-        grad, update, hessian = surface.grad, optimizer.update, surface.hessian
-        plain = not overrides_seq and not optimizer.needs_hessian
-        for t in range(steps):
-            g = grad(params) if stochastic is None else stochastic(params, t)
-            if sched_state is not None:
-                lrs[t] = sched_state.lr
-                lr = lrs[t][:, None]
-            else:
-                lr = lr_seq[t]
-            if plain:
-                params, state = update(g, state, params, lr)
-            else:
-                kwargs = {name: seq[t] for name, seq in overrides_seq.items()}
-                if optimizer.needs_hessian:
-                    kwargs["hessian"] = hessian(params)
-                params, state = update(g, state, params, lr, **kwargs)
-            path[t + 1] = params
-            if sched_state is not None:
-                sched_state = schedule.step(sched_state, value(path[t]))
-        loss, bad = _loss_and_bad(value, path, DIVERGENCE_FACTOR * surface.extent)
+        fast = getattr(optimizer, "fast", None)
+        done = False
+        if (fast is not None and k <= SCALAR_MAX_K and sched_state is None and not overrides_seq
+                and not optimizer.needs_hessian and type(lr_seq) is list):
+            done = _scalar_loop(fast(2 * k), surface.grad, stochastic, path, lr_seq)
+        inplace = getattr(optimizer, "inplace", None)
+        if (not done and inplace is not None and k > SCALAR_MAX_K and sched_state is None and not overrides_seq
+                and not optimizer.needs_hessian and type(lr_seq) is list):
+            _inplace_loop(inplace(path[0]), surface.grad, stochastic, path, lr_seq)
+            done = True
+        if not done:      # (or Python raised where NumPy gives inf/NaN: rerun on the array rule)
+            _array_loop(surface, optimizer, schedule, sched_state, stochastic, path, lrs, lr_seq,
+                        overrides_seq)
+        loss, bad = _loss_and_bad(surface.value, path, DIVERGENCE_FACTOR * surface.extent)
     diverged = bad.any(axis=0)
     diverged_at = np.where(diverged, bad.argmax(axis=0), -1)
     if diverged.any():

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .adam import BETAS
+from . import scalar
 from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run, nonzero
 
 
@@ -72,7 +73,7 @@ def NAdam(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_deca
     return Optimizer("NAdam", dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                    momentum_decay=momentum_decay,
                                    decoupled_weight_decay=decoupled_weight_decay, maximize=maximize),
-                     init, update)
+                     init, update, fast=scalar.nadam(hp))
 
 
 SPEC = OptimizerSpec(

@@ -6,6 +6,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .adam import BETAS
+from . import scalar
 from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run, nonzero
 
 
@@ -77,7 +78,7 @@ def RAdam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decoupled_wei
 
     return Optimizer("RAdam", dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                    decoupled_weight_decay=decoupled_weight_decay, maximize=maximize),
-                     init, update)
+                     init, update, fast=scalar.radam(hp))
 
 
 SPEC = OptimizerSpec(

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import scalar
 from .base import EPS, LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, lerp, per_run, nonzero
 
 
@@ -70,7 +71,7 @@ def RMSprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, cente
 
     return Optimizer("RMSprop", dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                                      momentum=momentum, centered=centered, maximize=maximize),
-                     init, update)
+                     init, update, fast=scalar.rmsprop(hp))
 
 
 SPEC = OptimizerSpec(

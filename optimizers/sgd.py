@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import scalar
 from .base import LR, MAXIMIZE, WEIGHT_DECAY, Array, Hyperparam, Optimizer, OptimizerSpec, per_run, nonzero
 
 
@@ -65,7 +66,8 @@ def SGD(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False,
 
     return Optimizer("SGD", dict(lr=lr, momentum=momentum, dampening=dampening,
                                  weight_decay=weight_decay, nesterov=nesterov, maximize=maximize),
-                     init, update)
+                     init, update, fast=scalar.sgd(hp),
+                     inplace=scalar.sgd_inplace(hp))
 
 
 SPEC = OptimizerSpec(

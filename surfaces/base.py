@@ -133,7 +133,8 @@ def stack_grad(gx: Array, gy: Array) -> Array:
     Filled into one preallocated array: this runs at every optimizer step, where
     ``np.stack`` + ``np.broadcast_arrays`` would cost more than the gradient itself.
     """
-    shape = np.broadcast_shapes(np.shape(gx), np.shape(gy))
+    sx, sy = np.shape(gx), np.shape(gy)
+    shape = sx if sx == sy else np.broadcast_shapes(sx, sy)   # equal shapes: the common case, and cheaper
     out = np.empty(shape + (2,))
     out[..., 0] = gx
     out[..., 1] = gy
