@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import dash
 import pytest
 from dash import no_update
 
@@ -337,9 +338,53 @@ def test_form_never_raises(junk):
 
 def test_diskcache_manager_lives_in_the_given_directory(tmp_path):
     manager = background_manager({"VIZ_CACHE_DIR": str(tmp_path / "bg")})
-    assert type(manager).__name__ == "DiskcacheManager" and celery_of(manager) is None
+    assert isinstance(manager, dash.DiskcacheManager) and celery_of(manager) is None
     assert (tmp_path / "bg").is_dir()
     manager.handle.close()
+
+
+def _job(key, _progress_key, args, _context):
+    """A background job: write who ran it (pid, parent pid) under ``key``."""
+    import os
+
+    import diskcache
+
+    diskcache.Cache(args[0]).set(key, (os.getpid(), os.getppid()))
+
+
+def test_jobs_start_cleanly_while_other_threads_use_the_cache(tmp_path):
+    """Jobs come from the fork server, not from this threaded process: a fork taken while another
+    thread is inside SQLite would wait forever in the child (as it once did in the browser tests)."""
+    import os
+    import threading
+    import time
+
+    manager = background_manager({"VIZ_CACHE_DIR": str(tmp_path / "bg")})
+    stop = threading.Event()
+
+    def hammer():                        # a busy web server: progress polls from request threads
+        while not stop.is_set():
+            manager.handle.get("poll")
+            manager.handle.set("poll", 1)
+
+    threads = [threading.Thread(target=hammer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        keys = [f"job-{i}" for i in range(6)]
+        for key in keys:
+            manager.call_job_fn(key, _job, (str(tmp_path / "bg"),), {})
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not all(manager.handle.get(k) for k in keys):
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    ran = [manager.handle.get(k) for k in keys]
+    manager.handle.close()
+    assert all(ran), f"jobs did not finish: {ran}"
+    assert all(ppid != os.getpid() for _, ppid in ran)     # children of the fork server
 
 
 def test_redis_url_selects_celery_without_connecting():

@@ -1,7 +1,9 @@
 """The background-callback manager app.py installs (sweeps run outside the request that asked).
 
 - Default: `dash.DiskcacheManager`, embedded, nothing to start. Each sweep runs in
-  its own process (``multiprocess``); results and progress go through a diskcache
+  its own process (``multiprocess``), forked from a single-threaded fork server rather
+  than from the web server: forking a threaded server (werkzeug's, gunicorn's gthread)
+  while another thread is inside SQLite leaves the child waiting on a lock forever. Results and progress go through a diskcache
   directory that every gunicorn worker of the machine shares: ``$VIZ_CACHE_DIR``,
   or ``.cache/background`` in the repository (git-ignored). The cache is bounded
   (``size_limit``, least recently stored entries evicted) since a cancelled job
@@ -50,7 +52,27 @@ def background_manager(environ=None):
 
     path = Path(environ.get("VIZ_CACHE_DIR") or DEFAULT_CACHE)
     path.mkdir(parents=True, exist_ok=True)
-    return dash.DiskcacheManager(diskcache.Cache(str(path), size_limit=CACHE_LIMIT))
+    return ForkServerDiskcacheManager(diskcache.Cache(str(path), size_limit=CACHE_LIMIT))
+
+
+class ForkServerDiskcacheManager(dash.DiskcacheManager):
+    """`dash.DiskcacheManager` whose jobs start from a fork server (see the module docstring).
+
+    The fork server is one clean process per web-server process, started on the first
+    sweep with the sweep code preloaded, so a job still starts in milliseconds.
+    """
+
+    def call_job_fn(self, key, job_fn, args, context):
+        import multiprocess
+
+        ctx = multiprocess.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        process = ctx.Process(target=job_fn, args=(key, self._make_progress_key(key), args, context))
+        process.start()
+        return process.pid
+
+
+PRELOAD = ["numpy", "optimizers", "surfaces", "viz.sweep.compute"]
 
 
 def celery_of(manager):
