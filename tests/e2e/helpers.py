@@ -50,3 +50,14 @@ def pick(page, dropdown_id: str, option: str):
     page.locator(f"#{dropdown_id}").click()
     page.get_by_role("option", name=option, exact=False).first.click()
     page.keyboard.press("Escape")
+
+
+def wait_for_runs_drawn(page, names: list[str]):
+    """Wait until the contour draws exactly these runs (the cards can update a moment before the plots)."""
+    page.wait_for_function(
+        """([first, n, names]) => {
+            const gd = document.querySelector('#contour-graph .js-plotly-plot');
+            const got = gd._fullData.filter(d => d.index >= first && d.index < first + n && d.x && d.x.length)
+                .map(d => d.name);
+            return JSON.stringify(got) === JSON.stringify(names);
+        }""", arg=[FIRST_SLOT, MAX_RUNS, names])

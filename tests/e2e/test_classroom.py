@@ -1,7 +1,8 @@
 """The classroom flows in real headless Chromium, as a user would do them."""
 import pytest
 
-from tests.e2e.helpers import FIRST_SLOT, HEADS, pick, settle, snapshot, trace_xy, trajectories, wait_for_change
+from tests.e2e.helpers import (FIRST_SLOT, HEADS, pick, settle, snapshot, trace_xy, trajectories, wait_for_change,
+                              wait_for_runs_drawn)
 
 pytestmark = pytest.mark.browser
 
@@ -32,10 +33,9 @@ def test_pick_surfaces_and_three_optimizers(page):
         return t && Math.abs(t.x[0] + 1.5) < 1e-9; }""")
     settle(page)
     pick(page, "optimizer-picker", "RMSprop")
-    page.wait_for_function("() => document.querySelectorAll('.card').length === 4")
-    settle(page, 800)
+    wait_for_runs_drawn(page, ["SGD #1", "SGD #2", "Adam", "RMSprop"])
+    settle(page)
     paths = trajectories(page)
-    assert [p[0] for p in paths] == ["SGD #1", "SGD #2", "Adam", "RMSprop"]
     assert all(abs(p[1][0] + 1.5) < 1e-6 for p in paths)
     assert page.console.errors() == []
 
@@ -127,10 +127,12 @@ def test_custom_formula_valid_and_bad(page):
     box = page.locator("#formula-input")
     box.fill("(x - 1)**2 + 3*(y + 0.5)**2")
     box.press("Enter")
-    page.wait_for_function("""() => {
-        const gd = document.querySelector('#contour-graph .js-plotly-plot');
-        return gd.data[1].x.length === 0 || true; }""")
-    settle(page, 800)
+    # The first run heads for the formula's minimum (1, −0.5).
+    page.wait_for_function("""(i) => {
+        const t = document.querySelector('#contour-graph .js-plotly-plot')._fullData.find(d => d.index === i);
+        return t && t.x.length > 1 && Math.abs(t.x[t.x.length - 1] - 1) < 0.5
+            && Math.abs(t.y[t.y.length - 1] + 0.5) < 0.5; }""", arg=FIRST_SLOT)
+    settle(page)
     paths = trajectories(page)
     assert paths and abs(paths[0][1][-1] - 1) < 0.5
     box.fill("__import__('os').system('ls')")
@@ -143,8 +145,8 @@ def test_custom_formula_valid_and_bad(page):
 def test_duplicate_a_run_for_an_ab_comparison_and_reset(page):
     page.locator(".card").nth(2).get_by_role("button", name="Duplicate").click()
     page.wait_for_function("() => document.querySelectorAll('.card').length === 4")
-    settle(page, 800)
-    assert [p[0] for p in trajectories(page)] == ["SGD #1", "SGD #2", "Adam #1", "Adam #2"]
+    wait_for_runs_drawn(page, ["SGD #1", "SGD #2", "Adam #1", "Adam #2"])
+    settle(page)
     ghost = page.locator(".card").nth(3)
     box = ghost.locator("input[type=number]").first
     box.fill("0.01")

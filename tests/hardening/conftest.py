@@ -4,6 +4,8 @@ Background callbacks (``background=True``, e.g. the sweep) run inline here: the 
 background manager gets a ``call_job_fn`` that runs the job in the request's process
 and stores its result as usual, so `call` can fetch it with the next (polling)
 request, exactly as the renderer does, without spawning a process per request.
+The fixtures are module-scoped so that the patch is undone before another test file
+(the browser tests' real background sweeps, say) runs in the same process.
 """
 import json
 
@@ -39,7 +41,7 @@ def run_background_inline(app, mp: pytest.MonkeyPatch) -> None:
         mp.setattr(manager, "terminate_job", lambda job: None)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def client():
     from app import app
 
@@ -50,21 +52,21 @@ def client():
         yield c
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dependencies(client):
     resp = client.get("/_dash-dependencies")
     assert resp.status_code == 200
     return resp.get_json()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def layout_index(client):
     resp = client.get("/_dash-layout")
     assert resp.status_code == 200
     return layout_props(resp.get_json())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def callbacks(dependencies):
     found = server_callbacks(dependencies)
     assert found, "no server-side callbacks published"
