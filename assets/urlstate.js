@@ -43,5 +43,15 @@
       setTimeout(function () { window.dispatchEvent(new Event("resize")); }, 50);
       return "toggle-presenter";
     },
+
+    /* Pass a change on to a server callback only while its switch (the first input) is on, or
+     * when the switch itself flips: no round trip per slider move for a panel that is off. */
+    whenOn: function (toggle) {
+      var ctx = window.dash_clientside.callback_context;
+      var id = ctx.inputs_list[0].id + "." + ctx.inputs_list[0].property;
+      var flipped = (ctx.triggered || []).some(function (t) { return t.prop_id === id; });
+      var on = Array.isArray(toggle) && toggle.indexOf("on") >= 0;
+      return on || flipped ? Date.now() + Math.random() : window.dash_clientside.no_update;
+    },
   });
 })();

@@ -13,6 +13,8 @@ import base64
 import numpy as np
 
 import surfaces
+
+from . import theory
 from .palette import run_style
 from .scene import RunResult, Scene, summary
 
@@ -130,6 +132,9 @@ def contour_figure(surface: surfaces.Surface, results: list[RunResult], start) -
                        "bgcolor": "rgba(255,255,255,0.8)"},
             "uirevision": surface.name,
             "clickmode": "event",
+            # On quadratics, the eigen-directions (viz.theory): part of the figure, so no later patch
+            # has to redraw the contour for them.
+            "shapes": theory.shapes(theory.analyse(surface), surface),
         },
     }
 

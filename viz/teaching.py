@@ -20,6 +20,7 @@ def stores() -> list:
         dcc.Store(id=INITIAL_SEARCH),
         dcc.Store(id=ids.PENDING, data=None),
         dcc.Store(id=ids.PRESET_KEY, data=None),
+        dcc.Store(id=ids.TORCH_CHECK_REQUEST), dcc.Store(id=ids.INSPECTOR_REQUEST),
         dcc.Download(id=ids.DOWNLOAD),
     ]
 
@@ -87,7 +88,7 @@ def theory_box() -> html.Div:
     """Eigenvalues, κ, GD's stability limit and Distill's optimal settings (shown on quadratic surfaces)."""
     from .callbacks.teaching import default_config, theory_lines
 
-    return html.Div(theory_lines(default_config())[0], id=ids.THEORY, className="theory", role="note")
+    return html.Div(theory_lines(default_config()), id=ids.THEORY, className="theory", role="note")
 
 
 def inspector_panel() -> html.Details:

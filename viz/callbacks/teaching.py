@@ -22,7 +22,7 @@ from ..exports import export
 from ..figures import TORCH_TRACE
 from ..inspector import arrows, inspect, rows
 from ..scene import build_surface
-from ..theory import analyse, shapes, summary
+from ..theory import analyse, summary
 from ..torch_check import overlay_trace
 from ..layout import SIGMA
 from ..teaching import CAPTION_BOX, INITIAL_SEARCH
@@ -313,16 +313,22 @@ def torch_response(toggle, url_state):
     return patch
 
 
-@callback(
-    Output(ids.CONTOUR, "figure", allow_duplicate=True),
+# STATUS is written with every new scene, so the gate fires after the scene callback and a
+# redrawn contour (whose torch trace is empty) gets the overlay back.
+clientside_callback(
+    ClientsideFunction(namespace="viz", function_name="whenOn"),
+    Output(ids.TORCH_CHECK_REQUEST, "data"),
     Input(ids.TORCH_CHECK, "value"), Input(ids.URL_STATE, "data"), Input(ids.STATUS, "children"),
     prevent_initial_call=True,
 )
-def check_against_torch(toggle, url_state, _status):
-    # STATUS is written with every new scene: this runs after the scene callback, so a
-    # redrawn contour (whose torch trace is empty) gets the overlay back.
-    if not (isinstance(toggle, list) and "on" in toggle) and ctx.triggered_id != ids.TORCH_CHECK:
-        return no_update
+
+
+@callback(
+    Output(ids.CONTOUR, "figure", allow_duplicate=True),
+    Input(ids.TORCH_CHECK_REQUEST, "data"), State(ids.TORCH_CHECK, "value"), State(ids.URL_STATE, "data"),
+    prevent_initial_call=True,
+)
+def check_against_torch(_request, toggle, url_state):
     return torch_response(toggle, url_state)
 
 
@@ -334,29 +340,20 @@ clientside_callback(
 
 # ---------------------------------------------------------------- theory on quadratics, step inspector
 
-def theory_lines(config: Config) -> tuple[list, list[dict]]:
-    """The theory box's children and the contour's eigen-direction shapes for ``config``."""
+def theory_lines(config: Config) -> list:
+    """The theory box's children for ``config`` (empty unless its surface is a convex quadratic)."""
     try:
         surface = build_surface(config)
     except ValueError:
-        return [], []
+        return []
     q = analyse(surface)
-    if q is None:
-        return [], []
-    return [html.P(line) for line in summary(q, config.runs)], shapes(q, surface)
+    return [html.P(line) for line in summary(q, config.runs)] if q is not None else []
 
 
-@callback(
-    Output(ids.THEORY, "children"), Output(ids.CONTOUR, "figure", allow_duplicate=True),
-    Input(ids.URL_STATE, "data"), Input(ids.STATUS, "children"),
-    prevent_initial_call="initial_duplicate",     # the first page's contour gets its lines too
-)
-def update_theory(url_state, _status):
-
-    box, lines = theory_lines(current_config(url_state))
-    patch = Patch()
-    patch["layout"]["shapes"] = lines
-    return box, patch
+@callback(Output(ids.THEORY, "children"), Input(ids.URL_STATE, "data"), prevent_initial_call=True)
+def update_theory(url_state):
+    """The theory box (its eigen-direction lines are drawn with the contour, viz.figures)."""
+    return theory_lines(current_config(url_state))
 
 
 def inspector_response(toggle, step, url_state):
@@ -380,14 +377,20 @@ def inspector_response(toggle, step, url_state):
     return html.Table([caption, head, body], className="results inspector-table"), patch
 
 
-@callback(
-    Output(ids.INSPECTOR, "children"), Output(ids.CONTOUR, "figure", allow_duplicate=True),
+clientside_callback(
+    ClientsideFunction(namespace="viz", function_name="whenOn"),
+    Output(ids.INSPECTOR_REQUEST, "data"),
     Input(ids.INSPECTOR + "-on", "value"), Input(ids.SCRUB, "value"), Input(ids.URL_STATE, "data"),
     Input(ids.STATUS, "children"),
     prevent_initial_call=True,
 )
-def update_inspector(toggle, step, url_state, _status):
-    on = isinstance(toggle, list) and "on" in toggle
-    if not on and ctx.triggered_id != ids.INSPECTOR + "-on":
-        return no_update, no_update
+
+
+@callback(
+    Output(ids.INSPECTOR, "children"), Output(ids.CONTOUR, "figure", allow_duplicate=True),
+    Input(ids.INSPECTOR_REQUEST, "data"), State(ids.INSPECTOR + "-on", "value"), State(ids.SCRUB, "value"),
+    State(ids.URL_STATE, "data"),
+    prevent_initial_call=True,
+)
+def update_inspector(_request, toggle, step, url_state):
     return inspector_response(toggle, step, url_state)
