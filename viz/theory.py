@@ -49,6 +49,10 @@ class Quadratic:
         r = math.sqrt(self.kappa)
         return ((r - 1) / (r + 1)) ** 2
 
+    def momentum_limit(self, beta) -> np.ndarray:
+        """Largest stable lr of heavy ball with momentum β: lr·λmax < 2(1 + β) (0 ≤ β < 1)."""
+        return 2.0 * (1.0 + np.asarray(beta, dtype=np.float64)) / self.lam_max
+
 
 def analyse(surface: surfaces.Surface | None) -> Quadratic | None:
     """The quadratic's spectrum, or None if ``surface`` is not a convex quadratic."""

@@ -104,8 +104,8 @@ def test_course_numbers_for_the_ravine():
     assert (theory.lam_min, theory.lam_max) == (2.0, 20.0)
     assert theory.gd_limit == pytest.approx(0.1)
     assert theory.gd_best == pytest.approx(0.0909, abs=1e-4)
-    assert theory.alpha == pytest.approx(0.1154, abs=1e-4)
-    assert theory.beta == pytest.approx(0.2699, abs=1e-4)
+    assert theory.hb_lr == pytest.approx(0.1154, abs=1e-4)
+    assert theory.hb_momentum == pytest.approx(0.2699, abs=1e-4)
     assert quadratic_theory(surfaces.get("rosenbrock")) is None
     assert quadratic_theory(surfaces.get("saddle")) is None      # not positive definite
 

@@ -9,6 +9,20 @@ from ..figures import FIRST_SLOT, HEADS_TRACE, START_TRACE
 from ..scene import compute
 from ..tables import results_table
 
+# Every input of the configuration (the teaching callbacks write it into the URL from the same list).
+CONFIG_INPUTS = (
+    Input(ids.SURFACE, "value"),
+    Input({"type": ids.SURFACE_PARAM, "name": ALL, "scale": ALL}, "value"),
+    Input(ids.FORMULA, "value"),
+    *(Input(b, "value") for b in ids.BOUNDS),
+    Input(ids.START_X, "value"), Input(ids.START_Y, "value"), Input(ids.STEPS, "value"),
+    Input({"type": "noise", "name": ALL, "scale": ALL}, "value"),
+    Input(ids.BATCH, "value"), Input(ids.SEED, "value"), Input(ids.TOLERANCE, "value"),
+    Input({"type": ids.HP, "run": ALL, "name": ALL, "scale": ALL}, "value"),
+    Input({"type": ids.HPV, "run": ALL, "name": ALL, "scale": ALL}, "value"),
+    Input(ids.RUNS, "data"), Input(ids.SCHEDULES, "data"),
+)
+
 # Inputs after which the contour itself must be redrawn (not just the trajectories).
 REDRAW = {ids.SURFACE, ids.SURFACE_PARAM, ids.FORMULA, *ids.BOUNDS}
 
@@ -85,16 +99,7 @@ def _main_trigger():
     Output(ids.CONTOUR, "figure"), Output(ids.SURFACE_3D, "figure"), Output(ids.LOSS, "figure"),
     Output(ids.LR_GRAPH, "figure"), Output(ids.RESULTS, "children"), Output(ids.STATUS, "children"),
     Output(ids.FORMULA_ERROR, "children"), Output(ids.SCRUB, "max"), Output(ids.SCRUB, "value"),
-    Input(ids.SURFACE, "value"),
-    Input({"type": ids.SURFACE_PARAM, "name": ALL, "scale": ALL}, "value"),
-    Input(ids.FORMULA, "value"),
-    *(Input(b, "value") for b in ids.BOUNDS),
-    Input(ids.START_X, "value"), Input(ids.START_Y, "value"), Input(ids.STEPS, "value"),
-    Input({"type": "noise", "name": ALL, "scale": ALL}, "value"),
-    Input(ids.BATCH, "value"), Input(ids.SEED, "value"), Input(ids.TOLERANCE, "value"),
-    Input({"type": ids.HP, "run": ALL, "name": ALL, "scale": ALL}, "value"),
-    Input({"type": ids.HPV, "run": ALL, "name": ALL, "scale": ALL}, "value"),
-    Input(ids.RUNS, "data"), Input(ids.SCHEDULES, "data"), Input(ids.VIEW_3D, "value"),
+    *CONFIG_INPUTS, Input(ids.VIEW_3D, "value"),
     prevent_initial_call=True,   # the layout already holds the default scene
 )
 def update_scene(surface, surface_params, formula, xmin, xmax, ymin, ymax, start_x, start_y, steps,

@@ -26,23 +26,9 @@ from ..theory import analyse, summary
 from ..torch_check import overlay_trace
 from ..layout import SIGMA
 from ..teaching import CAPTION_BOX, INITIAL_SEARCH
-from .scene import _by_name, _values_by_run
+from .scene import CONFIG_INPUTS, _by_name, _values_by_run
 
 NOISE_ID = {"type": "noise", "name": "sigma", "scale": "linear"}
-
-# Every input of the configuration, as the scene callback reads them.
-CONFIG_INPUTS = (
-    Input(ids.SURFACE, "value"),
-    Input({"type": ids.SURFACE_PARAM, "name": ALL, "scale": ALL}, "value"),
-    Input(ids.FORMULA, "value"),
-    *(Input(b, "value") for b in ids.BOUNDS),
-    Input(ids.START_X, "value"), Input(ids.START_Y, "value"), Input(ids.STEPS, "value"),
-    Input({"type": "noise", "name": ALL, "scale": ALL}, "value"),
-    Input(ids.BATCH, "value"), Input(ids.SEED, "value"), Input(ids.TOLERANCE, "value"),
-    Input({"type": ids.HP, "run": ALL, "name": ALL, "scale": ALL}, "value"),
-    Input({"type": ids.HPV, "run": ALL, "name": ALL, "scale": ALL}, "value"),
-    Input(ids.RUNS, "data"), Input(ids.SCHEDULES, "data"),
-)
 
 
 def config_of(surface, surface_params, formula, bounds, start, steps, sigma, batch, seed, tolerance,

@@ -147,7 +147,7 @@ def summary(result: compute.SweepResult) -> str:
     if theory is not None:
         text += (f" Hessian eigenvalues λ = {theory.lam_min:.3g}, {theory.lam_max:.3g} (κ = {theory.kappa:.3g}):"
                  f" GD is stable iff lr < 2/λmax = {theory.gd_limit:.3g}; heavy ball iff lr < 2(1 + β)/λmax;"
-                 f" optimum α* = {theory.alpha:.3g}, β* = {theory.beta:.3g}.")
+                 f" optimum α* = {theory.hb_lr:.3g}, β* = {theory.hb_momentum:.3g}.")
     return text
 
 

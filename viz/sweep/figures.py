@@ -157,7 +157,7 @@ def theory_traces(result: SweepResult) -> list[dict]:
     pair = (lambda lr, m: (lr, m)) if lr_on_x else (lambda lr, m: (m, lr))  # noqa: E731
     hb_x, hb_y = pair(limit, betas)
     gd_x, gd_y = pair(np.array([gd, gd]), np.array([m_pos[0], m_pos[-1]]))
-    star_x, star_y = pair(np.array([math.log10(theory.alpha)]), np.array([theory.beta]))
+    star_x, star_y = pair(np.array([math.log10(theory.hb_lr)]), np.array([theory.hb_momentum]))
     line = {"color": THEORY, "width": 2.5}
     return [
         {"type": "scatter", "mode": "lines", "x": gd_x.tolist(), "y": gd_y.tolist(),
@@ -167,10 +167,10 @@ def theory_traces(result: SweepResult) -> list[dict]:
          "name": "heavy ball stable iff lr < 2(1 + β)/λmax", "line": {**line, "dash": "dash"},
          "hovertemplate": "heavy-ball stability limit<br>lr = 2(1 + β)/λmax<extra></extra>"},
         {"type": "scatter", "mode": "markers", "x": star_x.tolist(), "y": star_y.tolist(),
-         "name": f"optimum α* = {theory.alpha:.3g}, β* = {theory.beta:.3g} (κ = {theory.kappa:.3g})",
+         "name": f"optimum α* = {theory.hb_lr:.3g}, β* = {theory.hb_momentum:.3g} (κ = {theory.kappa:.3g})",
          "marker": {"symbol": "star", "size": 18, "color": THEORY, "line": {"width": 1.5, "color": "black"}},
-         "hovertemplate": f"heavy-ball optimum<br>α* = (2/(√λ₁+√λₙ))² = {theory.alpha:.4g}"
-                          f"<br>β* = ((√κ−1)/(√κ+1))² = {theory.beta:.4g}<extra></extra>"},
+         "hovertemplate": f"heavy-ball optimum<br>α* = (2/(√λ₁+√λₙ))² = {theory.hb_lr:.4g}"
+                          f"<br>β* = ((√κ−1)/(√κ+1))² = {theory.hb_momentum:.4g}<extra></extra>"},
     ]
 
 
