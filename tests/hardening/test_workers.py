@@ -3,11 +3,13 @@
 Also runs scripts/loadtest.py for a few seconds with 5 clients and expects no error.
 """
 import http.client
+import json
 import select
 import socket
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -115,3 +117,39 @@ def test_load_test_script_runs_clean():
                            "--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "errors: 0" in proc.stdout and "p95" in proc.stdout
+
+
+def _poll(server, body: bytes, query: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        conn.request("POST", "/_dash-update-component" + query, body=body, headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def test_background_sweeps_finish_under_gunicorn(gunicorn):
+    """The landscape's background callback, polled like the renderer (but faster, to meet a job
+    as it exits), across both workers: each sweep starts and its result arrives. A finished job's
+    pid is reaped at once by the fork server, and must not break the poll that collects it."""
+    index = layout_props(gunicorn.get_json("/_dash-layout"))
+    dep = next(d for d in server_callbacks(gunicorn.get_json("/_dash-dependencies")) if d.get("background"))
+    body = encode(RequestBuilder(dep, index).body(trigger=(0, 0)))
+    for _ in range(6):
+        status, data = _post(gunicorn, body)
+        assert status == 200
+        handles = json.loads(data)
+        query = f"?cacheKey={handles['cacheKey']}&job={handles['job']}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            status, data = _poll(gunicorn, body, query)
+            assert status in (200, 204), data[:300]
+            answer = json.loads(data) if status == 200 else {}
+            if "response" in answer:
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail("the sweep never answered")
+        outputs = answer["response"]
+        assert any("runs ×" in json.dumps(v, ensure_ascii=False) for v in outputs.values()), str(outputs)[:300]

@@ -387,6 +387,36 @@ def test_jobs_start_cleanly_while_other_threads_use_the_cache(tmp_path):
     assert all(ppid != os.getpid() for _, ppid in ran)     # children of the fork server
 
 
+def _sleep_job(key, _progress_key, args, _context):
+    import time
+
+    time.sleep(args[0])
+
+
+def test_a_job_is_known_by_pid_and_start_time(tmp_path):
+    """Running and killable while it runs; once reaped, its pid means nothing — even if another
+    process has it now (here: this test's own pid, which no job was started as)."""
+    import os
+    import time
+
+    manager = background_manager({"VIZ_CACHE_DIR": str(tmp_path / "bg")})
+    try:
+        job = manager.call_job_fn("k", _sleep_job, (30,), {})
+        assert manager.job_running(job)
+        manager.terminate_job(job)
+        deadline = time.monotonic() + 10
+        while manager.job_running(job) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not manager.job_running(job)
+        manager.terminate_job(job)                     # gone: nothing to do, nothing raised
+        assert not manager.job_running(os.getpid())    # a live process that is no job
+        manager.terminate_job(os.getpid())             # ... is left alone (this test goes on)
+        manager.terminate_job(None)
+        manager.terminate_job("junk")
+    finally:
+        manager.handle.close()
+
+
 def test_redis_url_selects_celery_without_connecting():
     manager = background_manager({"REDIS_URL": "redis://127.0.0.1:1/0"})
     assert type(manager).__name__ == "CeleryManager"

@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 
 import dash
+import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE = ROOT / ".cache" / "background"
@@ -59,7 +60,11 @@ class ForkServerDiskcacheManager(dash.DiskcacheManager):
     """`dash.DiskcacheManager` whose jobs start from a fork server (see the module docstring).
 
     The fork server is one clean process per web-server process, started on the first
-    sweep with the sweep code preloaded, so a job still starts in milliseconds.
+    sweep with the sweep code preloaded, so a job still starts in milliseconds. Its
+    children are reaped at once, not left as zombies of the web server, so a finished
+    job's pid is free for reuse: a job is known by its pid *and* its start time
+    (recorded in the shared cache), and a pid that now belongs to another process is
+    neither "running" nor killed.
     """
 
     def call_job_fn(self, key, job_fn, args, context):
@@ -69,9 +74,53 @@ class ForkServerDiskcacheManager(dash.DiskcacheManager):
         ctx.set_forkserver_preload(PRELOAD)
         process = ctx.Process(target=job_fn, args=(key, self._make_progress_key(key), args, context))
         process.start()
+        try:
+            self.handle.set(_started_key(process.pid), psutil.Process(process.pid).create_time(), expire=JOB_TTL)
+        except psutil.NoSuchProcess:      # already done: its result is in the cache
+            pass
         return process.pid
 
+    def _process(self, job) -> psutil.Process | None:
+        """The job's process, if ``job`` still names the process that was started for it."""
+        try:
+            pid = int(job)
+            started = self.handle.get(_started_key(pid))
+            proc = psutil.Process(pid)
+            return proc if started is not None and proc.create_time() == started else None
+        except (psutil.Error, TypeError, ValueError):
+            return None
 
+    def job_running(self, job):
+        proc = self._process(job)
+        try:
+            return proc is not None and proc.status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
+
+    def terminate_job(self, job):
+        proc = self._process(job)
+        if proc is None:
+            return
+        try:
+            victims = [*proc.children(recursive=True), proc]
+        except psutil.Error:
+            victims = [proc]
+        for victim in victims:
+            try:
+                victim.kill()
+            except psutil.Error:
+                pass
+        try:
+            proc.wait(1)
+        except psutil.Error:
+            pass
+
+
+def _started_key(pid: int) -> str:
+    return f"viz-job-started-{pid}"
+
+
+JOB_TTL = 24 * 3600                  # seconds a job's start time is kept in the cache
 PRELOAD = ["numpy", "optimizers", "surfaces", "viz.sweep.compute"]
 
 
