@@ -1,4 +1,7 @@
 """simulate(): shapes, per-run hyperparameters, divergence, and the course's oracle numbers."""
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -171,3 +174,12 @@ def test_registry_metadata_is_complete():
                     item.check(lo)   # the slider never offers an invalid value
                     item.check(hi)
         assert optimizers.get(name).hyperparams == spec.defaults() | {}
+
+
+def test_optimizers_stay_pure_numpy():
+    code = ("import sys, pkgutil, importlib, optimizers, optimizers.schedules; "
+            "[importlib.import_module(m.name) for p in (optimizers, optimizers.schedules) "
+            " for m in pkgutil.iter_modules(p.__path__, p.__name__ + '.')]; "
+            "print(sorted(m for m in ('torch', 'dash', 'plotly', 'viz') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
