@@ -26,15 +26,28 @@ def open_landscape(page, title="final loss"):
     assert not page.locator("#trajectory-view").is_visible()
 
 
+TRAJECTORY_VIEW_SHOWN = "() => document.getElementById('trajectory-view').offsetParent !== null"
+
+
 def click_plot(page, fx: float, fy: float):
-    """Click at a fraction of the heatmap's plot area; return the plot coordinates clicked."""
+    """Click at a fraction of the heatmap's plot area, as a user does, until the trajectory view
+    opens; return the plot coordinates clicked. A click that lands while a busy machine's browser
+    is still settling the heatmap can go unseen by Plotly: like a user, click again (at most 3 times)."""
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
     plot = page.locator("#sweep-graph .nsewdrag").first
     box = plot.bounding_box()
     px, py = box["width"] * fx, box["height"] * fy
     x, y = page.evaluate("""([px, py]) => {
         const l = document.querySelector('#sweep-graph .js-plotly-plot')._fullLayout;
         return [l.xaxis.p2d(px), l.yaxis.p2d(py)]; }""", [px, py])
-    plot.click(position={"x": px, "y": py})
+    for attempt in range(3):
+        plot.click(position={"x": px, "y": py})
+        try:
+            page.wait_for_function(TRAJECTORY_VIEW_SHOWN, timeout=15000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     return x, y
 
 
@@ -61,7 +74,7 @@ def test_sweep_then_click_a_cell_to_open_it(page):
                              n=DEFAULT["n"], steps=DEFAULT["steps"])
     i, j = compute.nearest_cell(spec, x, y, positions)
     cell = compute.cell_config(spec, i, j)
-    page.wait_for_function("() => document.getElementById('trajectory-view').offsetParent !== null")
+    page.wait_for_function(TRAJECTORY_VIEW_SHOWN)
     assert page.locator("#view-trajectories").get_attribute("aria-pressed") == "true"
     page.wait_for_function("() => document.querySelectorAll('.card').length === 1")
     page.wait_for_function("""(lr) => {
@@ -89,7 +102,7 @@ def test_basin_map_click_sets_the_surface_and_start(page):
     ticks = page.evaluate("() => document.querySelector('#sweep-graph .js-plotly-plot').data[0].colorbar.ticktext")
     assert len(ticks) == 4                  # Himmelblau's four minima, one colour each
     x, y = click_plot(page, 0.82, 0.22)     # a cell centre (25 cells) in the upper right of the window
-    page.wait_for_function("() => document.getElementById('trajectory-view').offsetParent !== null")
+    page.wait_for_function(TRAJECTORY_VIEW_SHOWN)
     page.wait_for_function("""([x, y]) => Math.abs(parseFloat(document.getElementById('start-x').value) - x) < 0.3
         && Math.abs(parseFloat(document.getElementById('start-y').value) - y) < 0.3
         && document.querySelector('#surface-picker').textContent.includes('Himmelblau')""",

@@ -67,12 +67,15 @@ class ForkServerDiskcacheManager(dash.DiskcacheManager):
     neither "running" nor killed.
     """
 
-    def call_job_fn(self, key, job_fn, args, context):
+    def __init__(self, *args, **kwargs):
         import multiprocess
 
-        ctx = multiprocess.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
-        process = ctx.Process(target=job_fn, args=(key, self._make_progress_key(key), args, context))
+        super().__init__(*args, **kwargs)
+        self._context = multiprocess.get_context("forkserver")
+        self._context.set_forkserver_preload(PRELOAD)     # once, when the app is built
+
+    def call_job_fn(self, key, job_fn, args, context):
+        process = self._context.Process(target=job_fn, args=(key, self._make_progress_key(key), args, context))
         process.start()
         try:
             self.handle.set(_started_key(process.pid), psutil.Process(process.pid).create_time(), expire=JOB_TTL)
