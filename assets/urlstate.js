@@ -3,11 +3,18 @@
  * puts it into the browser history: a new entry for a discrete change (a preset, a picked
  * optimizer), the same entry while a slider is dragged (changes less than 800 ms apart)
  * and right after opening a link or going back/forward (so the canonical query replaces
- * the one navigated to, and the back button never bounces). */
+ * the one navigated to, and the back button never bounces). A write that arrives after the
+ * user has already gone back/forward from its page (quick double "back") is dropped: it
+ * would put the page left behind onto the entry navigated to. */
 (function () {
   var COALESCE_MS = 800;
-  var sync = {last: 0, replaceNext: window.location.search.length > 1};
-  window.addEventListener("popstate", function () { sync.replaceNext = true; });
+  var sync = {last: 0, replaceNext: window.location.search.length > 1,
+              current: window.location.search, left: []};
+  window.addEventListener("popstate", function () {
+    sync.left.push(sync.current);            // queries still in flight for it are stale now
+    sync.current = window.location.search;
+    sync.replaceNext = true;
+  });
 
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.viz = Object.assign({}, window.dash_clientside.viz, {
@@ -15,6 +22,8 @@
       var noUpdate = window.dash_clientside.no_update;
       if (!state || typeof state.search !== "string" || state.search.charAt(0) !== "?") return [noUpdate, noUpdate];
       var search = state.search;
+      if (search !== window.location.search && sync.left.indexOf(search) >= 0) return [noUpdate, noUpdate];
+      sync.left = [];
       if (search !== window.location.search) {
         var url = window.location.pathname + search + window.location.hash;
         var now = Date.now();
@@ -22,6 +31,7 @@
         else window.history.pushState(null, "", url);
         sync.last = now;
       }
+      sync.current = search;
       sync.replaceNext = false;
       // The Location component's props follow (it would push its own stale href otherwise),
       // so that back/forward compare against the right query.

@@ -213,3 +213,27 @@ def test_theory_overlay_and_step_inspector(page):
     page.wait_for_function("""() => (document.querySelector('#contour-graph .js-plotly-plot').layout.shapes
                               || []).length === 0""")
     assert page.console.errors() == []
+
+
+def test_a_quick_double_back_lands_on_the_first_page(page):
+    """Two presets, then "back" twice on a slow network without waiting: the page ends on the first
+    scene and stays there (assets/urlstate.js drops answers for a page already left behind; the
+    race it guards against showed up once in CI, and this flow does not force it every time)."""
+    first = page.evaluate("() => window.location.search")
+    click_preset(page, "newton")
+    page.get_by_role("button", name=presets.get("schedules").title, exact=True).click()
+    page.wait_for_function("() => window.location.search.includes('preset=schedules')")
+    cdp = page.context.new_cdp_session(page)    # a slow network: answers arrive after both backs
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 400, "downloadThroughput": -1, "uploadThroughput": -1})
+    page.go_back()
+    page.wait_for_timeout(150)
+    page.go_back()
+    page.wait_for_function("() => window.location.search.includes('run=Adam')")
+    wait_for_runs(page, 3)
+    page.wait_for_timeout(1500)                 # late answers have arrived by now
+    assert "preset=" not in page.evaluate("() => window.location.search")
+    assert list(shown_paths(page)) == ["SGD #1", "SGD #2", "Adam"]
+    assert first == "" or "run=Adam" in first
+    assert page.console.errors() == []
