@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.e2e.helpers import pick, settle, trajectories
+from tests.e2e.helpers import pick, settle, trajectories, wait_for_runs_drawn
 from viz import presets, urlstate
 from viz.scene import compute
 
@@ -31,7 +31,10 @@ def expected_paths(search):
 
 
 def assert_same_paths(page, search):
-    shown, expected = shown_paths(page), expected_paths(search)
+    expected = expected_paths(search)
+    wait_for_runs_drawn(page, list(expected))       # the cards can be there a moment before the plots
+    settle(page)
+    shown = shown_paths(page)
     assert list(shown) == list(expected)
     for name, path in expected.items():
         np.testing.assert_allclose(shown[name], path, rtol=1e-6, atol=1e-6)   # sent as float32
@@ -46,6 +49,7 @@ def click_preset(page, key):
 def test_a_preset_sets_everything_and_shows_its_caption(page):
     click_preset(page, "ravine")
     wait_for_runs(page, 2)
+    wait_for_runs_drawn(page, ["SGD #1", "SGD #2"])
     caption = page.locator("#preset-caption")
     assert caption.is_visible() and "(4.6, −0.8)" in caption.text_content()
     sgd, momentum = shown_paths(page)["SGD #1"], shown_paths(page)["SGD #2"]
@@ -118,7 +122,7 @@ def test_back_and_forward_walk_through_presets(page):
     page.go_back()          # the page as first opened: the default scene
     page.wait_for_function("() => window.location.search.includes('run=Adam')")
     wait_for_runs(page, 3)
-    assert list(shown_paths(page)) == ["SGD #1", "SGD #2", "Adam"]
+    wait_for_runs_drawn(page, ["SGD #1", "SGD #2", "Adam"])
     assert page.console.errors() == []
 
 
@@ -131,6 +135,7 @@ def download(page, button_id):
 def test_exports_pytorch_check_and_presenter_mode(page):
     click_preset(page, "ravine")
     wait_for_runs(page, 2)
+    wait_for_runs_drawn(page, ["SGD #1", "SGD #2"])
     rows = open(download(page, "export-csv").path()).read().splitlines()
     assert rows[0] == "run,step,x,y,loss,lr" and rows[2].startswith("SGD #1,1,8.0,-1.0,")
     doc = json.loads(open(download(page, "export-json").path()).read())
@@ -178,6 +183,7 @@ def contour_layout(page, key):
 def test_theory_overlay_and_step_inspector(page):
     click_preset(page, "ravine")
     wait_for_runs(page, 2)
+    wait_for_runs_drawn(page, ["SGD #1", "SGD #2"])
     # Theory on the quadratic x² + 10y²: λ = 2 and 20, κ = 10, GD stable for lr < 2/λmax = 0.1.
     theory = page.locator("#theory-box")
     page.wait_for_function("() => document.querySelector('#theory-box').innerText.includes('κ = 10')")
@@ -234,6 +240,6 @@ def test_a_quick_double_back_lands_on_the_first_page(page):
     wait_for_runs(page, 3)
     page.wait_for_timeout(1500)                 # late answers have arrived by now
     assert "preset=" not in page.evaluate("() => window.location.search")
-    assert list(shown_paths(page)) == ["SGD #1", "SGD #2", "Adam"]
+    wait_for_runs_drawn(page, ["SGD #1", "SGD #2", "Adam"])
     assert first == "" or "run=Adam" in first
     assert page.console.errors() == []
