@@ -35,7 +35,6 @@ class Scene:
 def build_surface(config: Config) -> surfaces.Surface:
     """The configured surface; ``ValueError`` (with a user-facing message) if it cannot be built."""
     if config.surface == CUSTOM:
-        from surfaces.formula import FormulaError  # noqa: F401  (documented error type)
         return surfaces.custom(config.formula, bounds=config.bounds)
     return surfaces.get(config.surface, **config.surface_params)
 

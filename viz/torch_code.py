@@ -17,7 +17,6 @@ from optimizers import schedules
 
 from . import urlstate
 from .config import CUSTOM, Config
-from .urlstate import _flat_values
 
 # f(x, y) of each built-in surface in torch; {name} stands for a surface parameter.
 SURFACES = {

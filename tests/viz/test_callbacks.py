@@ -104,6 +104,16 @@ def test_bad_formula_gets_an_inline_message_and_keeps_the_views():
     assert out[0] is no_update and "column" in out[6]
 
 
+def test_steps_and_run_count_are_capped_with_a_message():
+    from viz.config import MAX_STEPS
+    from viz.runs import MAX_RUNS
+
+    runs = [{"id": f"r{i}", "optimizer": "SGD"} for i in range(100)]
+    out = scene_response(ids.RUNS, **default_args(runs=runs, steps=10 ** 12))
+    assert f"at most {MAX_RUNS} at once" in out[5] and f"using {MAX_STEPS}" in out[5]
+    assert out[7] == MAX_STEPS and len(out[2]["data"]) == MAX_RUNS    # scrub max; one loss curve per run
+
+
 def test_cards_pick_duplicate_remove_reset():
     runs = default_runs()
     new_runs, cards, picker = cards_response(ids.OPTIMIZERS, ["SGD", "Adam", "RMSprop"], runs, [], "ravine")

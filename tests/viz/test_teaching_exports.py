@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 from dash import Patch, no_update
 
 from viz import ids, presets, torch_check, torch_code, urlstate
