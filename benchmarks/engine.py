@@ -48,9 +48,9 @@ def compare(label: str, name: str, kwargs: dict, k: int, steps: int, torch_steps
     def torch_loop(n=torch_steps):
         out["torch"] = torch_loops.run(f, name, kwargs, starts, n)
 
-    # Warm-up on a few steps: torch's first large-tensor step carries one-off costs.
-    engine(10), torch_loop(10)
-    times = interleaved({"engine": engine, "torch": torch_loop}, repeats, warmup=0)
+    # One full-size warm-up call each: torch's first large-tensor step carries one-off costs,
+    # and either side's first calls fault in hundreds of MB of fresh memory for the path.
+    times = interleaved({"engine": engine, "torch": torch_loop}, repeats, warmup=1)
     t_engine = median(times["engine"])
     t_torch = median(times["torch"]) * steps / torch_steps
     ratio = t_torch / t_engine

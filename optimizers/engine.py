@@ -143,6 +143,36 @@ def _inplace_loop(step, grad, stochastic, path: Array, lr_seq: list) -> None:
         step(grad(p) if stochastic is None else stochastic(p, t), p, path[t + 1], lr_seq[t])
 
 
+def _fused_loop(inplace, fused, path: Array, loss: Array, lr_seq: list, limit: float) -> bool:
+    """`_inplace_loop` with the surface's fused value-and-gradient kernel, filling ``loss`` too.
+
+    Each step copies the positions into two contiguous coordinate planes, so that the
+    gradient's ufuncs run unstrided, and the loss of each position comes out of the
+    same pass. Returns whether every position stayed finite and within ``limit``:
+    one dot product a step checks it (the sum of squared coordinates exceeds
+    ``limit²`` if any coordinate does, and is NaN or inf if any position or loss is;
+    a sum that is merely large sends the caller to the exact per-run check).
+    """
+    steps, k = path.shape[0] - 1, path.shape[1]
+    fill, step = fused(k), inplace(path[0])
+    x, y, g = np.empty(k), np.empty(k), np.empty((k, 2))
+    gx, gy = g[:, 0], g[:, 1]
+    ones = np.ones(k)
+    bound = limit * limit
+    clean = True
+    for t in range(steps + 1):
+        p = path[t]
+        np.copyto(x, p[:, 0])
+        np.copyto(y, p[:, 1])
+        fill(x, y, gx, gy, loss[t])
+        if clean:
+            flat = p.reshape(-1)
+            clean = np.dot(flat, flat) <= bound and abs(np.dot(loss[t], ones)) < np.inf
+        if t < steps:
+            step(g, p, path[t + 1], lr_seq[t])
+    return clean
+
+
 def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic, path: Array,
                 lrs: Array, lr_seq, overrides_seq: dict) -> None:
     """Step all runs as ``(K, 2)`` arrays with ``optimizer.update``, filling ``path[1:]``."""
@@ -204,14 +234,19 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
 
     path = np.empty((steps + 1, k, 2))
     path[0] = params
-    lrs = np.empty((steps, k))
     cycled: dict[str, Array] = {}
     with np.errstate(all="ignore"):
-        if schedule is None:
-            lrs[:] = base_lr
-        elif not schedule.needs_loss:
-            lrs[:] = schedule.lr_sequence(base_lr, steps)
-            cycled = _cycled_hyperparams(schedule, optimizer, k, steps)
+        if schedule is not None and schedule.needs_loss:
+            lrs = np.empty((steps, k))                  # filled as the runs go
+        else:
+            if schedule is None:
+                lrs = np.empty((steps, np.size(base_lr)))
+                lrs[:] = base_lr
+            else:
+                lrs = np.asarray(schedule.lr_sequence(base_lr, steps), dtype=np.float64)
+                cycled = _cycled_hyperparams(schedule, optimizer, k, steps)
+            # One rate for all runs: a read-only (steps, K) view of one column (no K copies).
+            lrs = np.broadcast_to(lrs, (steps, k))
         if np.ndim(base_lr):
             lr_seq = _per_step(lrs, k)           # per-run rates: (steps, K, 1)
         else:
@@ -230,14 +265,27 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
                 and not optimizer.needs_hessian and type(lr_seq) is list):
             done = _scalar_loop(fast(2 * k), surface.grad, stochastic, path, lr_seq)
         inplace = getattr(optimizer, "inplace", None)
+        limit = DIVERGENCE_FACTOR * surface.extent
+        loss = None
         if (not done and inplace is not None and k > SCALAR_MAX_K and sched_state is None and not overrides_seq
                 and not optimizer.needs_hessian and type(lr_seq) is list):
-            _inplace_loop(inplace(path[0]), surface.grad, stochastic, path, lr_seq)
+            fused = getattr(surface, "fused", None)
+            if fused is not None and stochastic is None:
+                loss = np.empty((steps + 1, k))
+                if _fused_loop(inplace, fused, path, loss, lr_seq, limit):
+                    bad = None
+                else:
+                    loss = None
+            else:
+                _inplace_loop(inplace(path[0]), surface.grad, stochastic, path, lr_seq)
             done = True
         if not done:      # (or Python raised where NumPy gives inf/NaN: rerun on the array rule)
             _array_loop(surface, optimizer, schedule, sched_state, stochastic, path, lrs, lr_seq,
                         overrides_seq)
-        loss, bad = _loss_and_bad(surface.value, path, DIVERGENCE_FACTOR * surface.extent)
+        if loss is None:
+            loss, bad = _loss_and_bad(surface.value, path, limit)
+    if bad is None:
+        return Run(path=path, loss=loss, lr=lrs, diverged_at=np.full(k, -1), hyperparams={})
     diverged = bad.any(axis=0)
     diverged_at = np.where(diverged, bad.argmax(axis=0), -1)
     if diverged.any():

@@ -82,6 +82,11 @@ class Surface:
       summary: one sentence on what the surface demonstrates.
       dataset: for data-driven surfaces (``linear_regression``), the per-example
         loss that minibatch noise samples from (`surfaces.regression.Dataset`); else ``None``.
+      fused: optional fast form of ``value`` and ``grad`` for many runs at once:
+        ``fused(k) -> fill(x, y, gx, gy, value)`` takes contiguous ``(k,)`` coordinate
+        arrays and writes the gradient and the loss into the other three, with
+        buffers allocated once and the same operations in the same order as
+        ``value`` and ``grad`` (so the numbers are bit for bit theirs).
     """
 
     name: str
@@ -100,6 +105,7 @@ class Surface:
     param_specs: tuple[SurfaceParam, ...] = ()
     summary: str = ""
     dataset: Any = None
+    fused: Callable[[int], Callable[..., None]] | None = None
 
     def __post_init__(self):
         if len(self.min_values) != len(self.minima):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .base import Surface, SurfaceParam, full, split, stack_grad, stack_hessian
 
 NEWTON_LR = (0.1, 1.0)
@@ -33,6 +35,18 @@ def ravine() -> Surface:
         x, _ = split(xy)
         return stack_hessian(full(x, 2.0), full(x, 0.0), full(x, 20.0))
 
+    def fused(k):
+        tmp = np.empty(k)
+
+        def fill(x, y, gx, gy, loss):
+            np.multiply(x, x, out=loss)
+            np.multiply(10.0, y, out=tmp)
+            np.multiply(tmp, y, out=tmp)
+            np.add(loss, tmp, out=loss)                   # x² + 10y²
+            np.multiply(2.0, x, out=gx)
+            np.multiply(20.0, y, out=gy)
+        return fill
+
     return Surface(
         name="ravine",
         title="Ravine  x² + 10y²",
@@ -47,6 +61,7 @@ def ravine() -> Surface:
         log_scale=True,
         lr_range={"sgd": (1e-3, 0.1), "adaptive": (1e-2, 1.0), "second_order": NEWTON_LR},
         summary="The course's long valley: SGD zig-zags across it, momentum rolls along it.",
+        fused=fused,
     )
 
 

@@ -1,6 +1,8 @@
 """Rosenbrock's banana valley."""
 from __future__ import annotations
 
+import numpy as np
+
 from .base import Surface, SurfaceParam, split, stack_grad, stack_hessian
 
 A = SurfaceParam("a", 1.0, ui=(-1.5, 1.5), label="a", doc="the minimum is at (a, a²)")
@@ -32,6 +34,25 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
         x, y = split(xy)
         return stack_hessian(2.0 - 4.0 * b * (y - 3.0 * x * x), -4.0 * b * x, 2.0 * b + 0.0 * x)
 
+    def fused(k):
+        ax, r, tmp = np.empty(k), np.empty(k), np.empty(k)
+        four_b, two_b = 4.0 * b, 2.0 * b
+
+        def fill(x, y, gx, gy, loss):
+            np.subtract(a, x, out=ax)
+            np.multiply(x, x, out=r)
+            np.subtract(y, r, out=r)                      # r = y − x²
+            np.multiply(ax, ax, out=loss)
+            np.multiply(r, r, out=tmp)
+            np.multiply(b, tmp, out=tmp)
+            np.add(loss, tmp, out=loss)                   # (a − x)² + b r²
+            np.multiply(four_b, x, out=tmp)
+            np.multiply(tmp, r, out=tmp)
+            np.multiply(-2.0, ax, out=gx)
+            np.subtract(gx, tmp, out=gx)                  # −2(a − x) − 4b x r
+            np.multiply(two_b, r, out=gy)                 # 2b r
+        return fill
+
     return Surface(
         name="rosenbrock",
         title="Rosenbrock  (a − x)² + b(y − x²)²",
@@ -48,6 +69,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
         lr_range={"sgd": (1e-4 * 100.0 / b, 2e-3 * 100.0 / b), "adaptive": (1e-3, 0.1),
                   "second_order": (0.1, 1.0)},
         params={"a": a, "b": b},
+        fused=fused,
         param_specs=(A, B),
         summary="A curved, flat-bottomed valley: easy to find, slow to follow to the minimum.",
     )

@@ -83,3 +83,51 @@ def test_scalar_kernel_falls_back_where_python_raises():
     for name in ("Adam", "Adagrad", "RMSprop"):
         run = optimizers.simulate(surface, optimizers.get(name, eps=0.0), [[0.0, 0.0]], 5)
         assert run.diverged_at[0] == 1, name
+
+
+@pytest.mark.parametrize("spec,kwargs", INPLACE, ids=lambda v: getattr(v, "name", None) or str(v))
+@pytest.mark.parametrize("surface_name", ["rosenbrock", "ravine"])
+def test_fused_surface_path_equals_array_rule(monkeypatch, spec, kwargs, surface_name):
+    """Many runs on a surface with a fused value-and-gradient kernel, some diverging."""
+    surface = surfaces.get(surface_name)
+    assert surface.fused is not None
+    lr = parity_lr(spec, surface_name) / (100 if kwargs.get("maximize") else 1)
+    rng = np.random.default_rng(1)
+    (x0, x1), (y0, y1) = surface.bounds
+    starts = np.column_stack([rng.uniform(x0, x1, 40), rng.uniform(y0, y1, 40)])
+    opt = optimizers.get(spec.name, lr=lr, **kwargs)
+    fast, slow = _both(monkeypatch, surface, opt, starts, 150)
+    _same(fast, slow)
+    wild = optimizers.get(spec.name, lr=lr * 300, **kwargs)                 # SGD's runs diverge
+    _same(*_both(monkeypatch, surface, wild, starts, 150))
+
+
+def test_fused_path_flags_divergence_like_the_array_rule():
+    surface = surfaces.get("rosenbrock")
+    starts = np.array([[1.0, 1.0], [1.2, 1.4], [-1.9, 2.9], [1.9, -0.9], [0.0, 0.0]] * 2)
+    opt = optimizers.get("SGD", lr=0.004, momentum=0.9)
+    fast = optimizers.simulate(surface, opt, starts, 60)
+    slow = optimizers.simulate(surface, opt._replace(fast=None, inplace=None), starts, 60)
+    _same(fast, slow)
+    np.testing.assert_array_equal(fast.diverged_at, [-1, 12, 4, 3, -1] * 2)   # the others converge
+    assert np.isnan(fast.path[-1, 1:4]).all() and np.isnan(fast.loss[-1, 1:4]).all()
+    assert np.isfinite(fast.path[-1, [0, 4]]).all()
+
+
+def test_shared_lr_is_one_column_broadcast():
+    """One rate for all runs: ``run.lr`` is a read-only view, not K copies."""
+    run = optimizers.simulate(surfaces.get("ravine"), optimizers.get("SGD", lr=0.05), np.zeros((1000, 2)), 100)
+    assert run.lr.shape == (100, 1000) and (run.lr == 0.05).all()
+    assert not run.lr.flags.writeable and run.lr.strides[1] == 0
+
+
+def test_fused_path_skips_the_separate_loss_pass(monkeypatch):
+    """Converging runs on a fused surface get their losses from the stepping loop itself."""
+    surface = surfaces.get("rosenbrock")
+    starts = np.array([[1.0, 1.0], [0.0, 0.0]] * 10)
+    expected = optimizers.simulate(surface, optimizers.get("Adam", lr=0.01), starts, 50)
+
+    def unexpected(*args):
+        raise AssertionError("separate loss pass")
+    monkeypatch.setattr(engine, "_loss_and_bad", unexpected)
+    _same(optimizers.simulate(surface, optimizers.get("Adam", lr=0.01), starts, 50), expected)

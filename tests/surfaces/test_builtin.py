@@ -205,3 +205,29 @@ def test_surfaces_stay_pure_numpy():
             "print(sorted(m for m in ('torch', 'dash', 'plotly', 'optimizers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+FUSED = [name for name in surfaces.names() if surfaces.get(name).fused is not None]
+
+
+def test_the_benchmarked_surfaces_have_fused_kernels():
+    assert {"rosenbrock", "ravine"} <= set(FUSED)
+
+
+@pytest.mark.parametrize("name", FUSED)
+def test_fused_kernel_equals_value_and_grad_bit_for_bit(name):
+    surface = surfaces.get(name)
+    rng = np.random.default_rng(3)
+    (x0, x1), (y0, y1) = surface.bounds
+    xy = np.column_stack([rng.uniform(x0, x1, 300), rng.uniform(y0, y1, 300)])
+    xy = np.vstack([xy, [[1e200, -1e200], [np.nan, 0.0], [np.inf, 1.0], [0.0, 0.0]]])
+    k = len(xy)
+    x, y = xy[:, 0].copy(), xy[:, 1].copy()
+    g, loss = np.full((k, 2), 7.0), np.full(k, 7.0)
+    fill = surface.fused(k)
+    with np.errstate(all="ignore"):
+        fill(x, y, g[:, 0], g[:, 1], loss)
+        fill(x, y, g[:, 0], g[:, 1], loss)             # buffers are reused: same answer twice
+        np.testing.assert_array_equal(loss, surface.value(xy))
+        np.testing.assert_array_equal(g, surface.grad(xy))
+    np.testing.assert_array_equal(x, xy[:, 0])          # inputs untouched
