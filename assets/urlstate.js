@@ -8,6 +8,7 @@
  * would put the page left behind onto the entry navigated to. */
 (function () {
   var COALESCE_MS = 800;
+  var SETTLE_MS = 250, settleTimer = null;
   var sync = {last: 0, replaceNext: window.location.search.length > 1,
               current: window.location.search, left: []};
   window.addEventListener("popstate", function () {
@@ -38,6 +39,16 @@
       return [search, window.location.href];
     },
     _urlSync: sync,
+
+    /* url-state → url-state-settled once no other change has come for SETTLE_MS (so that
+     * panels which are slow to redraw skip the intermediate values of a drag). */
+    settle: function (state) {
+      clearTimeout(settleTimer);
+      settleTimer = setTimeout(function () {
+        window.dash_clientside.set_props("url-state-settled", {data: state});
+      }, SETTLE_MS);
+      return window.dash_clientside.no_update;
+    },
   });
 })();
 

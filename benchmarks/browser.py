@@ -139,6 +139,12 @@ class Served:
 def _settle(page, ms: int = 150) -> None:
     page.wait_for_function(IDLE, timeout=10000)
     page.wait_for_timeout(ms)
+    page.wait_for_function(IDLE, timeout=10000)   # and whatever that pause set off (deferred panels)
+
+
+# Between moves: longer than the page's settle delay for the panels that wait for a pause
+# (assets/urlstate.js SETTLE_MS), so that every move starts from a quiet page.
+QUIET_MS = 450
 
 
 def slider_samples(page, cfg: Config, graphs: list[str]) -> dict:
@@ -159,7 +165,7 @@ def slider_samples(page, cfg: Config, graphs: list[str]) -> dict:
             "() => [window.__bench.keys.length, window.__bench.responses.length]") + [len(responses)]
         page.keyboard.press("ArrowRight")
         page.wait_for_function(DONE, arg=[n_resp, graphs], timeout=15000)
-        _settle(page)
+        _settle(page, QUIET_MS)
         b = page.evaluate("() => window.__bench")
         if i < cfg.browser_warmup:
             continue

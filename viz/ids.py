@@ -66,6 +66,7 @@ def readout(id_: dict) -> dict:
 # Teaching aids (viz/teaching.py, viz/callbacks/teaching.py)
 URL = "url"                              # dcc.Location: the configuration lives in its query
 URL_STATE = "url-state"                  # store: {"search": the query of the current configuration}
+SETTLED = "url-state-settled"            # store: url-state once it has stayed put for a moment (see assets/urlstate.js)
 PENDING = "pending-scene"                # store: start/parameters to set once a new surface's controls exist
 PRESET = "preset"                        # dict id type: one button per lecture preset
 PRESET_KEY = "preset-key"                # store: the preset whose caption is shown

@@ -17,6 +17,7 @@ def stores() -> list:
     return [
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.URL_STATE, data={"search": ""}),
+        dcc.Store(id=ids.SETTLED),
         dcc.Store(id=INITIAL_SEARCH),
         dcc.Store(id=ids.PENDING, data=None),
         dcc.Store(id=ids.PRESET_KEY, data=None),

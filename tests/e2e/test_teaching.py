@@ -243,3 +243,29 @@ def test_a_quick_double_back_lands_on_the_first_page(page):
     wait_for_runs_drawn(page, ["SGD #1", "SGD #2", "Adam"])
     assert first == "" or "run=Adam" in first
     assert page.console.errors() == []
+
+
+def test_equations_and_theory_follow_a_drag_once_it_pauses(page):
+    """While the lr slider moves only the plots redraw; the typeset rules catch up at the pause."""
+    requests = []
+    page.on("request", lambda r: requests.append(r.post_data or "") if "_dash-update-component" in r.url else None)
+    page.wait_for_function("() => document.querySelectorAll('#equations mjx-container').length > 0")
+    settle(page, 600)
+    before = page.locator("#equations").inner_text()
+    first = page.locator(".card").first
+    thumb = first.locator("[id*='lr-slider'] [role=slider]").first
+    lr = first.locator("input[id*='\"hpv\"'][id*='\"lr\"']").first
+    start = lr.input_value()
+    requests.clear()
+    thumb.focus()
+    for _ in range(4):                            # quicker than the settle delay (250 ms)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(60)
+    page.wait_for_function("v => document.querySelector(\"input[id*='hpv'][id*='lr']\").value !== v", arg=start)
+    typed = lr.input_value()
+    page.wait_for_function("v => document.querySelector('#equations').innerText.includes(v)", arg=typed)
+    settle(page, 400)
+    equations = [r for r in requests if '"equations.children"' in r or '"id":"equations"' in r]
+    assert len(equations) == 1, len(equations)    # once, for the value the drag stopped at
+    assert page.locator("#equations").inner_text() != before
+    assert len([r for r in requests if "contour-graph" in r]) >= 2   # the plots followed each step

@@ -79,6 +79,15 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
+# The typeset update rules and the theory box follow the configuration once it stays put for
+# a moment: while a slider is dragged only the plots move (MathJax on every tick would double
+# the time to repaint them, and a class of students would send three times the requests).
+clientside_callback(
+    ClientsideFunction(namespace="viz", function_name="settle"),
+    Output(ids.SETTLED, "data"), Input(ids.URL_STATE, "data"),
+    prevent_initial_call=True,
+)
+
 # The query the page was opened with (the Location component reports it too late to rely on).
 clientside_callback(
     "function (_) { return window.location.search; }",
@@ -251,7 +260,7 @@ def equations_response(url_state) -> str:
     return markdown(config)
 
 
-@callback(Output(ids.EQUATIONS, "children"), Input(ids.URL_STATE, "data"), prevent_initial_call=True)
+@callback(Output(ids.EQUATIONS, "children"), Input(ids.SETTLED, "data"), prevent_initial_call=True)
 def update_equations(url_state):
     return equations_response(url_state)
 
@@ -336,7 +345,7 @@ def theory_lines(config: Config) -> list:
     return [html.P(line) for line in summary(q, config.runs)] if q is not None else []
 
 
-@callback(Output(ids.THEORY, "children"), Input(ids.URL_STATE, "data"), prevent_initial_call=True)
+@callback(Output(ids.THEORY, "children"), Input(ids.SETTLED, "data"), prevent_initial_call=True)
 def update_theory(url_state):
     """The theory box (its eigen-direction lines are drawn with the contour, viz.figures)."""
     return theory_lines(current_config(url_state))
