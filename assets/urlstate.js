@@ -8,7 +8,7 @@
  * would put the page left behind onto the entry navigated to. */
 (function () {
   var COALESCE_MS = 800;
-  var SETTLE_MS = 250, settleTimer = null;
+  var SETTLE_MS = 400, settleTimer = null;
   var sync = {last: 0, replaceNext: window.location.search.length > 1,
               current: window.location.search, left: []};
   window.addEventListener("popstate", function () {

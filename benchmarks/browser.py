@@ -104,6 +104,33 @@ PLAYBACK = """([seconds, graphId]) => new Promise(resolve => {
 })"""
 
 
+# The cost of the repaint alone: the same three panels redrawn by calling Plotly directly on
+# the page, with no network and no Dash (trajectories by Plotly.animate without a full redraw,
+# the loss and lr panels by Plotly.react with every run's curve changed).
+FLOOR = """async (n) => {
+  const gd = id => document.querySelector('#' + id + ' .js-plotly-plot');
+  const contour = gd('contour-graph'), loss = gd('loss-graph'), lr = gd('lr-graph');
+  const scaled = (arr, s) => Array.from(arr || []).map(v => v * s);
+  const out = [];
+  for (let k = 0; k < n; k++) {
+    const s = 1 - 0.005 * (k + 1);
+    const idx = contour._fullData.filter(d => d.mode && d.x && d.x.length && d.index > 2).map(d => d.index);
+    const data = idx.map(i => { const d = contour._fullData.find(t => t.index === i);
+      return {x: scaled(d.x, s), y: scaled(d.y, s)}; });
+    const t0 = performance.now();
+    await Plotly.animate(contour, {data: data, traces: idx},
+                         {transition: {duration: 0}, frame: {duration: 0, redraw: false}, mode: 'immediate'});
+    for (const g of [loss, lr]) {
+      await Plotly.react(g, g.data.map(d => Object.assign({}, d, {y: scaled(d.y, s)})), g.layout);
+    }
+    await new Promise(r => requestAnimationFrame(() => r()));
+    out.push(performance.now() - t0);
+    await new Promise(r => setTimeout(r, 100));
+  }
+  return out;
+}"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -144,7 +171,7 @@ def _settle(page, ms: int = 150) -> None:
 
 # Between moves: longer than the page's settle delay for the panels that wait for a pause
 # (assets/urlstate.js SETTLE_MS), so that every move starts from a quiet page.
-QUIET_MS = 450
+QUIET_MS = 650
 
 
 def slider_samples(page, cfg: Config, graphs: list[str]) -> dict:
@@ -235,6 +262,16 @@ def run(cfg: Config) -> list[Result]:
                 f"target {TARGET_BYTES / 1e3:g} KB", TARGET_BYTES / b if b else None,
                 headroom(TARGET_BYTES / b) if b else "—",
                 Target("<=", TARGET_BYTES, text=f"≤ {TARGET_BYTES / 1e3:g} KB"), {"bytes": s["bytes_per_move"]}))
+            floor = page.evaluate(FLOOR, 10) if len(graphs) == len(GRAPHS) else []
+            if floor:
+                f = median(floor)
+                rows.append(judged(
+                    "browser.floor", "5 browser Plotly alone redrawing the 3 panels (no network, no Dash)", f, "ms",
+                    f"{f:.0f} ms (median, p95 {percentile(floor, 95):.0f} ms)", "what any slider path must add to",
+                    TARGET_MS / f, f"{f / TARGET_MS:.0%} of the 100 ms budget", None, {"floor_ms": floor}))
+            page.reload()                       # the page's own figures again, for playback
+            page.wait_for_selector("#contour-graph .main-svg", timeout=30000)
+            _settle(page, 500)
             try:
                 pb = playback(page, cfg)
             except Exception as err:  # a broken play button is a finding, not a crash of the suite

@@ -258,7 +258,7 @@ def test_equations_and_theory_follow_a_drag_once_it_pauses(page):
     start = lr.input_value()
     requests.clear()
     thumb.focus()
-    for _ in range(4):                            # quicker than the settle delay (250 ms)
+    for _ in range(4):                            # quicker than the settle delay (400 ms)
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(60)
     page.wait_for_function("v => document.querySelector(\"input[id*='hpv'][id*='lr']\").value !== v", arg=start)
