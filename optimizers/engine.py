@@ -110,6 +110,9 @@ def _cycled_hyperparams(schedule: Schedule, optimizer: Optimizer, k: int, steps:
 
 # Up to this many runs, optimizers with a scalar kernel (`Optimizer.fast`) step in Python floats.
 SCALAR_MAX_K = 4
+# From this many runs on, a surface's fused value-and-gradient kernel (`Surface.fused`) is used:
+# below it, its extra calls per step cost more than the separate loss pass over the whole path.
+FUSED_MIN_K = 512
 
 
 def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list) -> bool:
@@ -143,46 +146,63 @@ def _inplace_loop(step, grad, stochastic, path: Array, lr_seq: list) -> None:
         step(grad(p) if stochastic is None else stochastic(p, t), p, path[t + 1], lr_seq[t])
 
 
-def _fused_loop(inplace, fused, path: Array, loss: Array, lr_seq: list, limit: float) -> bool:
-    """`_inplace_loop` with the surface's fused value-and-gradient kernel, filling ``loss`` too.
+class _Fused:
+    """A surface's fused value-and-gradient kernel on ``(K, 2)`` positions, watching for divergence.
 
-    Each step copies the positions into two contiguous coordinate planes, so that the
-    gradient's ufuncs run unstrided, and the loss of each position comes out of the
-    same pass. Returns whether every position stayed finite and within ``limit``:
-    one dot product a step checks it (the sum of squared coordinates exceeds
-    ``limit²`` if any coordinate does, and is NaN or inf if any position or loss is;
-    a sum that is merely large sends the caller to the exact per-run check).
+    Each call copies the positions into two contiguous coordinate planes (so that the
+    kernel's ufuncs run unstrided) and writes the loss and the gradient. ``clean``
+    stays True while every position was finite and within ``limit``: one dot product a
+    call checks it (the sum of squared coordinates exceeds ``limit²`` if any
+    coordinate does, and is NaN or inf if any position or loss is; a sum that is
+    merely large sends `simulate` to the exact per-run check, which finds the first bad
+    step of each run).
     """
-    steps, k = path.shape[0] - 1, path.shape[1]
-    fill, step = fused(k), inplace(path[0])
-    x, y, g = np.empty(k), np.empty(k), np.empty((k, 2))
-    gx, gy = g[:, 0], g[:, 1]
-    ones = np.ones(k)
-    bound = limit * limit
-    clean = True
-    for t in range(steps + 1):
-        p = path[t]
-        np.copyto(x, p[:, 0])
-        np.copyto(y, p[:, 1])
-        fill(x, y, gx, gy, loss[t])
-        if clean:
+
+    def __init__(self, fused, k: int, limit: float):
+        self.fill = fused(k)
+        self.x, self.y, self.ones = np.empty(k), np.empty(k), np.ones(k)
+        self.bound = limit * limit
+        self.clean = True
+
+    def __call__(self, p: Array, loss: Array, g: Array) -> Array:
+        np.copyto(self.x, p[:, 0])
+        np.copyto(self.y, p[:, 1])
+        self.fill(self.x, self.y, g[:, 0], g[:, 1], loss)
+        if self.clean:
             flat = p.reshape(-1)
-            clean = np.dot(flat, flat) <= bound and abs(np.dot(loss[t], ones)) < np.inf
-        if t < steps:
-            step(g, p, path[t + 1], lr_seq[t])
-    return clean
+            self.clean = np.dot(flat, flat) <= self.bound and abs(np.dot(loss, self.ones)) < np.inf
+        return g
+
+
+def _fused_loop(step, fused: _Fused, path: Array, loss: Array, lr_seq: list) -> None:
+    """`_inplace_loop` with the surface's fused kernel, filling ``loss`` too."""
+    steps = path.shape[0] - 1
+    g = np.empty(path.shape[1:])
+    for t in range(steps):
+        p = path[t]
+        step(fused(p, loss[t], g), p, path[t + 1], lr_seq[t])
+    fused(path[steps], loss[steps], g)
 
 
 def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic, path: Array,
-                lrs: Array, lr_seq, overrides_seq: dict) -> None:
-    """Step all runs as ``(K, 2)`` arrays with ``optimizer.update``, filling ``path[1:]``."""
+                lrs: Array, lr_seq, overrides_seq: dict, fused: _Fused | None = None,
+                loss: Array | None = None) -> None:
+    """Step all runs as ``(K, 2)`` arrays with ``optimizer.update``, filling ``path[1:]``.
+
+    With ``fused`` (and ``loss``) the gradients and the losses come from the surface's
+    fused kernel, and ``loss`` is filled too.
+    """
     params = path[0].copy()
     state = optimizer.init(params)
     value = surface.value
     grad, update, hessian = surface.grad, optimizer.update, surface.hessian
     plain = not overrides_seq and not optimizer.needs_hessian
-    for t in range(path.shape[0] - 1):
-        g = grad(params) if stochastic is None else stochastic(params, t)
+    steps = path.shape[0] - 1
+    for t in range(steps):
+        if fused is not None:       # a new gradient array each step: an optimizer state may keep it
+            g = fused(params, loss[t], np.empty(params.shape))
+        else:
+            g = grad(params) if stochastic is None else stochastic(params, t)
         if sched_state is not None:
             lrs[t] = sched_state.lr
             lr = lrs[t][:, None]
@@ -197,7 +217,9 @@ def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic
             params, state = update(g, state, params, lr, **kwargs)
         path[t + 1] = params
         if sched_state is not None:
-            sched_state = schedule.step(sched_state, value(path[t]))
+            sched_state = schedule.step(sched_state, loss[t] if fused is not None else value(path[t]))
+    if fused is not None:
+        fused(path[steps], loss[steps], np.empty(params.shape))
 
 
 def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
@@ -266,31 +288,31 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
             done = _scalar_loop(fast(2 * k), surface.grad, stochastic, path, lr_seq)
         inplace = getattr(optimizer, "inplace", None)
         limit = DIVERGENCE_FACTOR * surface.extent
-        loss = None
+        # A surface's fused kernel gives each step's loss with its gradient (no separate loss pass).
+        fused = _Fused(surface.fused, k, limit) if (
+            not done and k >= FUSED_MIN_K and stochastic is None and getattr(surface, "fused", None) is not None) else None
+        loss = np.empty((steps + 1, k)) if fused is not None else None
         if (not done and inplace is not None and k > SCALAR_MAX_K and sched_state is None and not overrides_seq
                 and not optimizer.needs_hessian and type(lr_seq) is list):
-            fused = getattr(surface, "fused", None)
-            if fused is not None and stochastic is None:
-                loss = np.empty((steps + 1, k))
-                if _fused_loop(inplace, fused, path, loss, lr_seq, limit):
-                    bad = None
-                else:
-                    loss = None
+            if fused is not None:
+                _fused_loop(inplace(path[0]), fused, path, loss, lr_seq)
             else:
                 _inplace_loop(inplace(path[0]), surface.grad, stochastic, path, lr_seq)
             done = True
         if not done:      # (or Python raised where NumPy gives inf/NaN: rerun on the array rule)
             _array_loop(surface, optimizer, schedule, sched_state, stochastic, path, lrs, lr_seq,
-                        overrides_seq)
-        if loss is None:
+                        overrides_seq, fused, loss)
+        if fused is not None and fused.clean:
+            bad = None
+        else:
             loss, bad = _loss_and_bad(surface.value, path, limit)
+    hyperparams = {name: np.broadcast_to(seq, (steps, k)).copy() for name, seq in cycled.items()}
     if bad is None:
-        return Run(path=path, loss=loss, lr=lrs, diverged_at=np.full(k, -1), hyperparams={})
+        return Run(path=path, loss=loss, lr=lrs, diverged_at=np.full(k, -1), hyperparams=hyperparams)
     diverged = bad.any(axis=0)
     diverged_at = np.where(diverged, bad.argmax(axis=0), -1)
     if diverged.any():
         after = np.arange(steps + 1)[:, None] >= np.where(diverged, diverged_at, steps + 1)
         path[after] = np.nan
         loss[after] = np.nan
-    return Run(path=path, loss=loss, lr=lrs, diverged_at=diverged_at,
-               hyperparams={name: np.broadcast_to(seq, (steps, k)).copy() for name, seq in cycled.items()})
+    return Run(path=path, loss=loss, lr=lrs, diverged_at=diverged_at, hyperparams=hyperparams)

@@ -1,6 +1,8 @@
 """Himmelblau's function: four minima of equal depth."""
 from __future__ import annotations
 
+import numpy as np
+
 from .base import Surface, split, stack_grad, stack_hessian
 
 _MINIMA = [(3.0, 2.0), (-2.805118086952745, 3.131312518250573),
@@ -23,6 +25,29 @@ def himmelblau() -> Surface:
         x, y = split(xy)
         return stack_hessian(12.0 * x * x + 4.0 * y - 42.0, 4.0 * (x + y), 12.0 * y * y + 4.0 * x - 26.0)
 
+    def fused(k):
+        a, b, tmp = np.empty(k), np.empty(k), np.empty(k)
+
+        def fill(x, y, gx, gy, loss):
+            np.multiply(x, x, out=a)
+            np.add(a, y, out=a)
+            np.subtract(a, 11.0, out=a)                   # a = x² + y − 11
+            np.multiply(y, y, out=b)
+            np.add(x, b, out=b)
+            np.subtract(b, 7.0, out=b)                    # b = x + y² − 7
+            np.multiply(a, a, out=loss)
+            np.multiply(b, b, out=tmp)
+            np.add(loss, tmp, out=loss)
+            np.multiply(4.0, x, out=tmp)
+            np.multiply(tmp, a, out=tmp)
+            np.multiply(2.0, b, out=gx)
+            np.add(tmp, gx, out=gx)                       # 4x a + 2b
+            np.multiply(4.0, y, out=tmp)
+            np.multiply(tmp, b, out=tmp)
+            np.multiply(2.0, a, out=gy)
+            np.add(gy, tmp, out=gy)                       # 2a + 4y b
+        return fill
+
     return Surface(
         name="himmelblau",
         title="Himmelblau  (x² + y − 11)² + (x + y² − 7)²",
@@ -35,4 +60,5 @@ def himmelblau() -> Surface:
         log_scale=True,
         lr_range={"sgd": (1e-3, 0.02), "adaptive": (1e-2, 0.5), "second_order": (0.1, 1.0)},
         summary="Four minima of equal depth: which one a run reaches depends on its start and optimizer.",
+        fused=fused,
     )

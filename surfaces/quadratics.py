@@ -102,6 +102,31 @@ def quadratic(kappa: float = 10.0, angle: float = 30.0) -> Surface:
         return stack_hessian(full(x, 2.0 * (c * c + kappa * s * s)), full(x, 2.0 * (1.0 - kappa) * c * s),
                              full(x, 2.0 * (s * s + kappa * c * c)))
 
+    def fused(k):
+        u, v, t1, t2 = np.empty(k), np.empty(k), np.empty(k), np.empty(k)
+        two_kappa = 2.0 * kappa
+
+        def fill(x, y, gx, gy, loss):
+            np.multiply(c, x, out=t1)
+            np.multiply(s, y, out=t2)
+            np.add(t1, t2, out=u)                         # u = x cos θ + y sin θ
+            np.multiply(c, y, out=t1)
+            np.multiply(s, x, out=t2)
+            np.subtract(t1, t2, out=v)                    # v = y cos θ − x sin θ
+            np.multiply(u, u, out=loss)
+            np.multiply(v, v, out=t1)
+            np.multiply(kappa, t1, out=t1)
+            np.add(loss, t1, out=loss)                    # u² + κ v²
+            np.multiply(2.0, u, out=u)
+            np.multiply(two_kappa, v, out=v)
+            np.multiply(c, u, out=t1)
+            np.multiply(s, v, out=t2)
+            np.subtract(t1, t2, out=gx)
+            np.multiply(s, u, out=t1)
+            np.multiply(c, v, out=t2)
+            np.add(t1, t2, out=gy)
+        return fill
+
     return Surface(
         name="quadratic",
         title="Quadratic  u² + κv²",
@@ -119,6 +144,7 @@ def quadratic(kappa: float = 10.0, angle: float = 30.0) -> Surface:
         params={"kappa": kappa, "angle": angle},
         param_specs=(KAPPA, ANGLE),
         summary="Turn the condition number up to slow gradient descent; rotate to confuse per-coordinate methods.",
+        fused=fused,
     )
 
 

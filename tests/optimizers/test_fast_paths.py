@@ -86,12 +86,14 @@ def test_scalar_kernel_falls_back_where_python_raises():
 
 
 @pytest.mark.parametrize("spec,kwargs", INPLACE, ids=lambda v: getattr(v, "name", None) or str(v))
-@pytest.mark.parametrize("surface_name", ["rosenbrock", "ravine"])
+@pytest.mark.parametrize("surface_name", ["rosenbrock", "ravine", "quadratic", "himmelblau"])
 def test_fused_surface_path_equals_array_rule(monkeypatch, spec, kwargs, surface_name):
     """Many runs on a surface with a fused value-and-gradient kernel, some diverging."""
+    monkeypatch.setattr(engine, "FUSED_MIN_K", 5)
     surface = surfaces.get(surface_name)
     assert surface.fused is not None
-    lr = parity_lr(spec, surface_name) / (100 if kwargs.get("maximize") else 1)
+    like = "ravine" if surface_name == "quadratic" else surface_name          # the same curvatures (κ = 10)
+    lr = parity_lr(spec, like) / (100 if kwargs.get("maximize") else 1)
     rng = np.random.default_rng(1)
     (x0, x1), (y0, y1) = surface.bounds
     starts = np.column_stack([rng.uniform(x0, x1, 40), rng.uniform(y0, y1, 40)])
@@ -102,7 +104,8 @@ def test_fused_surface_path_equals_array_rule(monkeypatch, spec, kwargs, surface
     _same(*_both(monkeypatch, surface, wild, starts, 150))
 
 
-def test_fused_path_flags_divergence_like_the_array_rule():
+def test_fused_path_flags_divergence_like_the_array_rule(monkeypatch):
+    monkeypatch.setattr(engine, "FUSED_MIN_K", 5)
     surface = surfaces.get("rosenbrock")
     starts = np.array([[1.0, 1.0], [1.2, 1.4], [-1.9, 2.9], [1.9, -0.9], [0.0, 0.0]] * 2)
     opt = optimizers.get("SGD", lr=0.004, momentum=0.9)
@@ -123,6 +126,7 @@ def test_shared_lr_is_one_column_broadcast():
 
 def test_fused_path_skips_the_separate_loss_pass(monkeypatch):
     """Converging runs on a fused surface get their losses from the stepping loop itself."""
+    monkeypatch.setattr(engine, "FUSED_MIN_K", 5)
     surface = surfaces.get("rosenbrock")
     starts = np.array([[1.0, 1.0], [0.0, 0.0]] * 10)
     expected = optimizers.simulate(surface, optimizers.get("Adam", lr=0.01), starts, 50)
@@ -131,3 +135,36 @@ def test_fused_path_skips_the_separate_loss_pass(monkeypatch):
         raise AssertionError("separate loss pass")
     monkeypatch.setattr(engine, "_loss_and_bad", unexpected)
     _same(optimizers.simulate(surface, optimizers.get("Adam", lr=0.01), starts, 50), expected)
+
+
+@pytest.mark.parametrize("name,kwargs,schedule", [
+    ("SGD", {"momentum": 0.9}, ("OneCycleLR", {"max_lr": 0.003, "total_steps": 120})),   # cycled momentum
+    ("Adam", {}, ("ReduceLROnPlateau", {"patience": 3, "factor": 0.5})),                 # driven by the loss
+    ("RMSprop", {"centered": True}, None),                                               # no in-place kernel
+    ("Newton", {}, None),                                                                # needs the Hessian
+])
+def test_array_rule_with_a_fused_surface_is_the_same_bit_for_bit(monkeypatch, name, kwargs, schedule):
+    """Per-run hyperparameters, schedules that drive momentum or read the loss: the array rule,
+    fed by the fused kernel, gives the numbers of the plain gradient and the separate loss pass."""
+    import dataclasses
+    monkeypatch.setattr(engine, "FUSED_MIN_K", 5)
+    surface = surfaces.get("rosenbrock")
+    plain = dataclasses.replace(surface, fused=None)
+    rng = np.random.default_rng(2)
+    starts = np.column_stack([rng.uniform(-2, 2, 30), rng.uniform(-1, 3, 30)])
+    lr = np.geomspace(1e-4, 3e-3, 30) if name != "Newton" else 0.5
+    opt = optimizers.get(name, lr=lr, **kwargs)
+    sched = optimizers.schedules.get(schedule[0], **schedule[1]) if schedule else None
+    calls = []
+
+    class Counted(engine._Fused):
+        def __call__(self, *args):
+            calls.append(1)
+            return super().__call__(*args)
+    monkeypatch.setattr(engine, "_Fused", Counted)
+    fast, slow = (optimizers.simulate(s, opt, starts, 120, sched) for s in (surface, plain))
+    assert len(calls) == 121                      # every step's gradient, and the last loss
+    _same(fast, slow)
+    assert fast.hyperparams.keys() == slow.hyperparams.keys()
+    for key in fast.hyperparams:
+        np.testing.assert_array_equal(fast.hyperparams[key], slow.hyperparams[key])

@@ -211,12 +211,13 @@ FUSED = [name for name in surfaces.names() if surfaces.get(name).fused is not No
 
 
 def test_the_benchmarked_surfaces_have_fused_kernels():
-    assert {"rosenbrock", "ravine"} <= set(FUSED)
+    assert {"rosenbrock", "ravine", "quadratic", "himmelblau"} <= set(FUSED)
 
 
-@pytest.mark.parametrize("name", FUSED)
-def test_fused_kernel_equals_value_and_grad_bit_for_bit(name):
-    surface = surfaces.get(name)
+@pytest.mark.parametrize("name,params", [(n, {}) for n in FUSED] + [("quadratic", {"kappa": 250.0, "angle": -37.0}),
+                                                                    ("rosenbrock", {"a": -0.7, "b": 3.0})])
+def test_fused_kernel_equals_value_and_grad_bit_for_bit(name, params):
+    surface = surfaces.get(name, **params)
     rng = np.random.default_rng(3)
     (x0, x1), (y0, y1) = surface.bounds
     xy = np.column_stack([rng.uniform(x0, x1, 300), rng.uniform(y0, y1, 300)])
