@@ -110,8 +110,9 @@ def _cycled_hyperparams(schedule: Schedule, optimizer: Optimizer, k: int, steps:
 
 # Up to this many runs, optimizers with a scalar kernel (`Optimizer.fast`) step in Python floats.
 SCALAR_MAX_K = 4
-# From this many runs on, a surface's fused value-and-gradient kernel (`Surface.fused`) is used:
-# below it, its extra calls per step cost more than the separate loss pass over the whole path.
+# From this many runs on, the in-place kernels take gradients and losses from a surface's fused
+# value-and-gradient kernel (`Surface.fused`): below it, its extra calls per step cost more than
+# the separate loss pass over the whole path. (With per-run arrays it measured no faster.)
 FUSED_MIN_K = 512
 
 
@@ -185,24 +186,15 @@ def _fused_loop(step, fused: _Fused, path: Array, loss: Array, lr_seq: list) -> 
 
 
 def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic, path: Array,
-                lrs: Array, lr_seq, overrides_seq: dict, fused: _Fused | None = None,
-                loss: Array | None = None) -> None:
-    """Step all runs as ``(K, 2)`` arrays with ``optimizer.update``, filling ``path[1:]``.
-
-    With ``fused`` (and ``loss``) the gradients and the losses come from the surface's
-    fused kernel, and ``loss`` is filled too.
-    """
+                lrs: Array, lr_seq, overrides_seq: dict) -> None:
+    """Step all runs as ``(K, 2)`` arrays with ``optimizer.update``, filling ``path[1:]``."""
     params = path[0].copy()
     state = optimizer.init(params)
     value = surface.value
     grad, update, hessian = surface.grad, optimizer.update, surface.hessian
     plain = not overrides_seq and not optimizer.needs_hessian
-    steps = path.shape[0] - 1
-    for t in range(steps):
-        if fused is not None:       # a new gradient array each step: an optimizer state may keep it
-            g = fused(params, loss[t], np.empty(params.shape))
-        else:
-            g = grad(params) if stochastic is None else stochastic(params, t)
+    for t in range(path.shape[0] - 1):
+        g = grad(params) if stochastic is None else stochastic(params, t)
         if sched_state is not None:
             lrs[t] = sched_state.lr
             lr = lrs[t][:, None]
@@ -217,9 +209,7 @@ def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic
             params, state = update(g, state, params, lr, **kwargs)
         path[t + 1] = params
         if sched_state is not None:
-            sched_state = schedule.step(sched_state, loss[t] if fused is not None else value(path[t]))
-    if fused is not None:
-        fused(path[steps], loss[steps], np.empty(params.shape))
+            sched_state = schedule.step(sched_state, value(path[t]))
 
 
 def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
@@ -288,20 +278,19 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
             done = _scalar_loop(fast(2 * k), surface.grad, stochastic, path, lr_seq)
         inplace = getattr(optimizer, "inplace", None)
         limit = DIVERGENCE_FACTOR * surface.extent
-        # A surface's fused kernel gives each step's loss with its gradient (no separate loss pass).
-        fused = _Fused(surface.fused, k, limit) if (
-            not done and k >= FUSED_MIN_K and stochastic is None and getattr(surface, "fused", None) is not None) else None
-        loss = np.empty((steps + 1, k)) if fused is not None else None
+        loss = fused = None
         if (not done and inplace is not None and k > SCALAR_MAX_K and sched_state is None and not overrides_seq
                 and not optimizer.needs_hessian and type(lr_seq) is list):
-            if fused is not None:
+            if k >= FUSED_MIN_K and stochastic is None and getattr(surface, "fused", None) is not None:
+                # The surface's fused kernel gives each step's loss with its gradient (no separate loss pass).
+                fused, loss = _Fused(surface.fused, k, limit), np.empty((steps + 1, k))
                 _fused_loop(inplace(path[0]), fused, path, loss, lr_seq)
             else:
                 _inplace_loop(inplace(path[0]), surface.grad, stochastic, path, lr_seq)
             done = True
         if not done:      # (or Python raised where NumPy gives inf/NaN: rerun on the array rule)
             _array_loop(surface, optimizer, schedule, sched_state, stochastic, path, lrs, lr_seq,
-                        overrides_seq, fused, loss)
+                        overrides_seq)
         if fused is not None and fused.clean:
             bad = None
         else:

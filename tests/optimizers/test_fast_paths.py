@@ -135,36 +135,3 @@ def test_fused_path_skips_the_separate_loss_pass(monkeypatch):
         raise AssertionError("separate loss pass")
     monkeypatch.setattr(engine, "_loss_and_bad", unexpected)
     _same(optimizers.simulate(surface, optimizers.get("Adam", lr=0.01), starts, 50), expected)
-
-
-@pytest.mark.parametrize("name,kwargs,schedule", [
-    ("SGD", {"momentum": 0.9}, ("OneCycleLR", {"max_lr": 0.003, "total_steps": 120})),   # cycled momentum
-    ("Adam", {}, ("ReduceLROnPlateau", {"patience": 3, "factor": 0.5})),                 # driven by the loss
-    ("RMSprop", {"centered": True}, None),                                               # no in-place kernel
-    ("Newton", {}, None),                                                                # needs the Hessian
-])
-def test_array_rule_with_a_fused_surface_is_the_same_bit_for_bit(monkeypatch, name, kwargs, schedule):
-    """Per-run hyperparameters, schedules that drive momentum or read the loss: the array rule,
-    fed by the fused kernel, gives the numbers of the plain gradient and the separate loss pass."""
-    import dataclasses
-    monkeypatch.setattr(engine, "FUSED_MIN_K", 5)
-    surface = surfaces.get("rosenbrock")
-    plain = dataclasses.replace(surface, fused=None)
-    rng = np.random.default_rng(2)
-    starts = np.column_stack([rng.uniform(-2, 2, 30), rng.uniform(-1, 3, 30)])
-    lr = np.geomspace(1e-4, 3e-3, 30) if name != "Newton" else 0.5
-    opt = optimizers.get(name, lr=lr, **kwargs)
-    sched = optimizers.schedules.get(schedule[0], **schedule[1]) if schedule else None
-    calls = []
-
-    class Counted(engine._Fused):
-        def __call__(self, *args):
-            calls.append(1)
-            return super().__call__(*args)
-    monkeypatch.setattr(engine, "_Fused", Counted)
-    fast, slow = (optimizers.simulate(s, opt, starts, 120, sched) for s in (surface, plain))
-    assert len(calls) == 121                      # every step's gradient, and the last loss
-    _same(fast, slow)
-    assert fast.hyperparams.keys() == slow.hyperparams.keys()
-    for key in fast.hyperparams:
-        np.testing.assert_array_equal(fast.hyperparams[key], slow.hyperparams[key])
