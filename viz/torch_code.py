@@ -4,9 +4,9 @@
 ``python exported.py`` it prints each run's final point; ``--json`` prints every
 run's whole path, which equals the app's trajectory to float64 round-off
 (tests/viz/test_teaching_exports.py executes it). Optimizers that torch.optim lacks
-(the course's classical ``Momentum``, ``LocalGains``, ``Lion``, ``Newton``) are
-written as small ``torch.optim.Optimizer`` classes in the script, so lr schedulers
-drive them too; ``SWATS`` is left out with a comment. Stochastic gradients
+(the course's classical ``Momentum``, ``LocalGains``, ``Lion``, ``Newton``, and
+``SWATS``) are written as small ``torch.optim.Optimizer`` classes in the script, so
+lr schedulers drive them too. Stochastic gradients
 reproduce the app's noise streams (NumPy's SeedSequence, run 0 of each scene).
 """
 from __future__ import annotations
@@ -168,6 +168,47 @@ class Newton(torch.optim.Optimizer):
                 inverse = torch.where(flat, torch.zeros_like(curv), 1 / torch.where(flat, torch.ones_like(curv), curv))
                 p.sub_(group["lr"] * (q @ (inverse * (q.T @ p.grad))))
 ''',
+    "SWATS": '''
+
+class SWATS(torch.optim.Optimizer):
+    """SWATS (Keskar & Socher 2017): Adam until its projected SGD lr settles, then SGD with momentum.
+
+    Adam phase: m ← β₁m + (1 − β₁)g; a ← β₂a + (1 − β₂)g²; p = −η√(1 − β₂ᵏ)/(1 − β₁ᵏ)·m/(√a + ε);
+    γ = pᵀp/(−pᵀg); λ ← β₂λ + (1 − β₂)γ; switch once k > 1, |λ/(1 − β₂ᵏ) − γ| < switch_tol and the
+    learned lr Λ = λ/(1 − β₂ᵏ) > 0. SGD phase: v ← β₁v + g; w ← w − (1 − β₁)Λ(η/η_switch)v.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-9, switch_tol=1e-9):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, switch_tol=switch_tol))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            (beta1, beta2), lr = group["betas"], group["lr"]
+            for p in group["params"]:
+                g, st = p.grad, self.state[p]
+                if not st:
+                    st.update(k=0, mu=torch.zeros_like(p), nu=torch.zeros_like(p), lam=0.0, switched=False,
+                              sgd_lr=0.0, lr_at_switch=1.0, velocity=torch.zeros_like(p))
+                st["k"] += 1
+                k = float(st["k"])
+                if st["switched"]:
+                    st["velocity"] = beta1 * st["velocity"] + g
+                    p.add_(-(1 - beta1) * (st["sgd_lr"] * (lr / st["lr_at_switch"])) * st["velocity"])
+                    continue
+                st["mu"] = beta1 * st["mu"] + (1 - beta1) * g
+                st["nu"] = beta2 * st["nu"] + (1 - beta2) * g * g
+                bias1, bias2 = 1 - beta1 ** k, 1 - beta2 ** k
+                step = (-lr * math.sqrt(bias2) / bias1) * st["mu"] / (st["nu"].sqrt() + group["eps"])
+                pg, pp = float((step * g).sum()), float((step * step).sum())
+                if pg != 0:
+                    gamma = pp / -pg
+                    st["lam"] = beta2 * st["lam"] + (1 - beta2) * gamma
+                    learned = st["lam"] / bias2
+                    if k > 1 and abs(learned - gamma) < group["switch_tol"] and learned > 0:
+                        st.update(switched=True, sgd_lr=learned, lr_at_switch=lr)
+                p.add_(step)
+''',
 }
 
 LOOP = '''
@@ -240,7 +281,7 @@ def optimizer_code(run) -> str | None:
         if name == "Adam" and kwargs.get("decoupled_weight_decay") is False:
             kwargs.pop("decoupled_weight_decay")      # older torch has no such keyword; False is its default
         return f"lambda p: torch.optim.{name}(p, {_kwargs(kwargs)})"
-    if name in ("Momentum", "LocalGains", "Lion"):
+    if name in ("Momentum", "LocalGains", "Lion", "SWATS"):
         return f"lambda p: {name}(p, {_kwargs(kwargs)})"
     if name == "Newton":
         return f"lambda p: Newton(p, {_kwargs(kwargs)}, f=f)"
@@ -304,7 +345,7 @@ def script(config: Config, query: str = "") -> str:
     """The PyTorch script of ``config`` (``query``: the link it came from, for the header)."""
     safe_query = "".join(ch for ch in query if ch.isprintable() and ch not in '"\\')[:2000]
     out = [HEADER.format(query=safe_query), HELPERS]
-    out += [CLASSES[name] for name in ("Momentum", "LocalGains", "Lion", "Newton")
+    out += [CLASSES[name] for name in ("Momentum", "LocalGains", "Lion", "Newton", "SWATS")
             if any(run.optimizer == name for run in config.runs)]
     out.append("\n".join(_surface_code(config)))
     start = urlstate.start_of(config)
