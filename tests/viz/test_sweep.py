@@ -430,3 +430,68 @@ def test_page_has_the_view_switch():
     page = json.dumps(build().to_plotly_json(), default=lambda o: o.to_plotly_json())
     for id_ in (page_ids.VIEW_TRAJECTORIES, page_ids.VIEW_LANDSCAPE, page_ids.LANDSCAPE_VIEW, ids.GRAPH):
         assert f'"{id_}"' in page
+
+
+def test_a_finished_grid_is_not_simulated_again(monkeypatch, tmp_path):
+    """Another colour metric, or the same settings again: the stored per-cell results are used."""
+    from viz.sweep import results
+    monkeypatch.setenv("VIZ_CACHE_DIR", str(tmp_path))
+    first = sweep_response(None, **form())
+    assert (tmp_path / "results").is_dir()
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("simulated again")
+    monkeypatch.setattr(compute, "run", no_run)
+    assert _json(sweep_response(None, **form())) == _json(first)              # byte for byte the same answer
+    steps = sweep_response(None, **form(metric=STEPS_TO_TOL))
+    assert steps[0]["data"][0]["name"] == "steps to tolerance" and steps[2] == first[2]
+    fresh = compute.make_spec(**steps[1])
+    assert results.load(fresh) is not None
+
+    # Other settings (a tolerance, a step count), Celery, or an unusable entry: simulated.
+    simulated = []
+    monkeypatch.setattr(compute, "run", lambda spec, progress=None: simulated.append(spec) or real_run(spec))
+    sweep_response(None, **form(tolerance=1e-3))
+    sweep_response(None, **form(steps=99))
+    monkeypatch.setenv("REDIS_URL", "redis://localhost:6379/0")
+    sweep_response(None, **form())
+    monkeypatch.delenv("REDIS_URL")
+    assert len(simulated) == 3
+    import diskcache
+    with diskcache.Cache(str(tmp_path / "results")) as cache:
+        cache.set(results.key(fresh), {"final_loss": np.zeros((2, 2))})           # wrong shape, fields missing
+    assert results.load(fresh) is None
+    sweep_response(None, **form())
+    assert len(simulated) == 4
+
+
+real_run = compute.run
+
+
+def _sweep_job(key, _progress_key, args, _context):
+    """A background job as the landscape runs one: the sweep, in a process from the fork server."""
+    import diskcache
+
+    from viz.sweep.callbacks import sweep_response
+
+    out = sweep_response(None, **args[1])
+    diskcache.Cache(args[0]).set(key, (out[1], out[2]))
+
+
+def test_a_sweep_process_keeps_its_result_for_the_web_server(tmp_path):
+    """The grid simulated in a job process is found by the web server's next look at it."""
+    import time
+
+    from viz.sweep import results
+    manager = background_manager({"VIZ_CACHE_DIR": str(tmp_path / "bg")})
+    settings = form(n=7, steps=33, seed=5)
+    manager.call_job_fn("sweep-job", _sweep_job, (str(tmp_path / "bg"), settings), {})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and manager.handle.get("sweep-job") is None:
+        time.sleep(0.05)
+    args, status = manager.handle.get("sweep-job")
+    manager.handle.close()
+    assert "49 runs × 33 steps" in status
+    spec = compute.make_spec(**args)
+    stored = results.load(spec)
+    assert stored is not None and stored.final_loss.shape == (7, 7)

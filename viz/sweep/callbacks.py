@@ -31,7 +31,7 @@ from ..config import MAX_STEPS as VIEW_MAX_STEPS, MIN_STEPS as VIEW_MIN_STEPS, N
 from ..controls import to_slider
 from ..layout import surface_param_controls
 from ..runs import default_lr, flat_params, new_run
-from . import compute, ids
+from . import compute, ids, results
 from .compute import BASIN, BATCH, SWEEP
 from .figures import FINAL_LOSS, METRICS, MINIMUM, heatmap_figure, positions
 from .layout import HIDE, SHOW, axis_options, metric_options
@@ -166,10 +166,14 @@ def sweep_response(progress: Callable | None, mode, optimizer, surface, schedule
             progress((str(done / total), f"{done:,} / {total:,} runs"))
 
     report(0, total)                   # the bar and the cancel button show at once, before the first chunk
-    try:
-        result = compute.run(spec, report)
-    except ValueError as err:          # settings the engine rejects, e.g. a schedule cycling a missing momentum
-        return no_update, no_update, f"Not run: {err}"
+    result = results.load(spec)        # the same grid seen before (e.g. only the colour metric changed)
+    if result is None:
+        try:
+            result = compute.run(spec, report)
+        except ValueError as err:      # settings the engine rejects, e.g. a schedule cycling a missing momentum
+            return no_update, no_update, f"Not run: {err}"
+        results.store(spec, result)
+    report(total, total)
     metric = metric if isinstance(metric, str) and metric in METRICS else FINAL_LOSS
     return heatmap_figure(result, metric), spec.args, summary(result)
 
