@@ -116,8 +116,11 @@ SCALAR_MAX_K = 4
 FUSED_MIN_K = 512
 
 
-def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list) -> bool:
-    """Fill ``path[1:]`` with a scalar kernel; False if Python raised (the caller reruns on arrays)."""
+def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=None) -> bool:
+    """Fill ``path[1:]`` with a scalar kernel; False if Python raised (the caller reruns on arrays).
+
+    With the surface's ``grad_scalar`` (and exact gradients) no NumPy call is made per step.
+    """
     steps, k = path.shape[0] - 1, path.shape[1]
     buf = path[0].copy()            # (K, 2): the positions handed to the gradient
     flat = buf.reshape(-1)
@@ -125,14 +128,22 @@ def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list) -> bool:
     two = len(p) == 2
     rows = [None] * steps
     try:
-        for t in range(steps):
-            g = grad(buf) if stochastic is None else stochastic(buf, t)
-            step(g.reshape(-1).tolist(), p, lr_seq[t])
-            rows[t] = p[:]
-            if two:
-                flat[0], flat[1] = p
-            else:
-                flat[:] = p
+        if grad_scalar is not None and stochastic is None:
+            for t in range(steps):
+                g = []
+                for i in range(0, 2 * k, 2):
+                    g.extend(grad_scalar(p[i], p[i + 1]))
+                step(g, p, lr_seq[t])
+                rows[t] = p[:]
+        else:
+            for t in range(steps):
+                g = grad(buf) if stochastic is None else stochastic(buf, t)
+                step(g.reshape(-1).tolist(), p, lr_seq[t])
+                rows[t] = p[:]
+                if two:
+                    flat[0], flat[1] = p
+                else:
+                    flat[:] = p
     except (ArithmeticError, ValueError):
         return False
     if steps:
@@ -275,7 +286,8 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
         done = False
         if (fast is not None and k <= SCALAR_MAX_K and sched_state is None and not overrides_seq
                 and not optimizer.needs_hessian and type(lr_seq) is list):
-            done = _scalar_loop(fast(2 * k), surface.grad, stochastic, path, lr_seq)
+            done = _scalar_loop(fast(2 * k), surface.grad, stochastic, path, lr_seq,
+                                getattr(surface, "grad_scalar", None))
         inplace = getattr(optimizer, "inplace", None)
         limit = DIVERGENCE_FACTOR * surface.extent
         loss = fused = None

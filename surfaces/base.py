@@ -87,6 +87,9 @@ class Surface:
         arrays and writes the gradient and the loss into the other three, with
         buffers allocated once and the same operations in the same order as
         ``value`` and ``grad`` (so the numbers are bit for bit theirs).
+      grad_scalar: optional ``(x, y) -> (gx, gy)`` on Python floats, the same operations
+        in the same order as ``grad`` (so bit for bit it): `simulate` steps a handful of
+        runs in Python floats, where NumPy's per-call overhead would dominate.
     """
 
     name: str
@@ -106,6 +109,7 @@ class Surface:
     summary: str = ""
     dataset: Any = None
     fused: Callable[[int], Callable[..., None]] | None = None
+    grad_scalar: Callable[[float, float], tuple[float, float]] | None = None
 
     def __post_init__(self):
         if len(self.min_values) != len(self.minima):

@@ -25,6 +25,10 @@ def himmelblau() -> Surface:
         x, y = split(xy)
         return stack_hessian(12.0 * x * x + 4.0 * y - 42.0, 4.0 * (x + y), 12.0 * y * y + 4.0 * x - 26.0)
 
+    def grad_scalar(x, y):
+        a, b = x * x + y - 11.0, x + y * y - 7.0
+        return 4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b
+
     def fused(k):
         a, b, tmp = np.empty(k), np.empty(k), np.empty(k)
 
@@ -61,4 +65,5 @@ def himmelblau() -> Surface:
         lr_range={"sgd": (1e-3, 0.02), "adaptive": (1e-2, 0.5), "second_order": (0.1, 1.0)},
         summary="Four minima of equal depth: which one a run reaches depends on its start and optimizer.",
         fused=fused,
+        grad_scalar=grad_scalar,
     )

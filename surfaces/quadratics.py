@@ -62,6 +62,7 @@ def ravine() -> Surface:
         lr_range={"sgd": (1e-3, 0.1), "adaptive": (1e-2, 1.0), "second_order": NEWTON_LR},
         summary="The course's long valley: SGD zig-zags across it, momentum rolls along it.",
         fused=fused,
+        grad_scalar=lambda x, y: (2.0 * x, 20.0 * y),
     )
 
 
@@ -101,6 +102,10 @@ def quadratic(kappa: float = 10.0, angle: float = 30.0) -> Surface:
         x, _ = split(xy)
         return stack_hessian(full(x, 2.0 * (c * c + kappa * s * s)), full(x, 2.0 * (1.0 - kappa) * c * s),
                              full(x, 2.0 * (s * s + kappa * c * c)))
+
+    def grad_scalar(x, y):
+        u, v = 2.0 * (c * x + s * y), 2.0 * kappa * (c * y - s * x)
+        return c * u - s * v, s * u + c * v
 
     def fused(k):
         u, v, t1, t2 = np.empty(k), np.empty(k), np.empty(k), np.empty(k)
@@ -145,6 +150,7 @@ def quadratic(kappa: float = 10.0, angle: float = 30.0) -> Surface:
         param_specs=(KAPPA, ANGLE),
         summary="Turn the condition number up to slow gradient descent; rotate to confuse per-coordinate methods.",
         fused=fused,
+        grad_scalar=grad_scalar,
     )
 
 
@@ -164,6 +170,10 @@ def booth() -> Surface:
         x, _ = split(xy)
         return stack_hessian(full(x, 10.0), full(x, 8.0), full(x, 10.0))
 
+    def grad_scalar(x, y):
+        a, b = x + 2.0 * y - 7.0, 2.0 * x + y - 5.0
+        return 2.0 * a + 4.0 * b, 4.0 * a + 2.0 * b
+
     return Surface(
         name="booth",
         title="Booth  (x + 2y − 7)² + (2x + y − 5)²",
@@ -178,6 +188,7 @@ def booth() -> Surface:
         log_scale=True,
         lr_range={"sgd": (1e-3, 0.1), "adaptive": (1e-2, 1.0), "second_order": NEWTON_LR},
         summary="A tilted bowl (κ = 9): the valley runs diagonally.",
+        grad_scalar=grad_scalar,
     )
 
 
@@ -210,4 +221,5 @@ def matyas() -> Surface:
         log_scale=True,
         lr_range={"sgd": (0.05, 1.9), "adaptive": (0.05, 2.0), "second_order": NEWTON_LR},
         summary="A nearly flat diagonal trough (κ = 25): the gradient is small where progress is needed.",
+        grad_scalar=lambda x, y: (0.52 * x - 0.48 * y, 0.52 * y - 0.48 * x),
     )

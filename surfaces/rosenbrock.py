@@ -34,6 +34,10 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
         x, y = split(xy)
         return stack_hessian(2.0 - 4.0 * b * (y - 3.0 * x * x), -4.0 * b * x, 2.0 * b + 0.0 * x)
 
+    def grad_scalar(x, y):
+        r = y - x * x
+        return -2.0 * (a - x) - 4.0 * b * x * r, 2.0 * b * r
+
     def fused(k):
         ax, r, tmp = np.empty(k), np.empty(k), np.empty(k)
         four_b, two_b = 4.0 * b, 2.0 * b
@@ -70,6 +74,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
                   "second_order": (0.1, 1.0)},
         params={"a": a, "b": b},
         fused=fused,
+        grad_scalar=grad_scalar,
         param_specs=(A, B),
         summary="A curved, flat-bottomed valley: easy to find, slow to follow to the minimum.",
     )

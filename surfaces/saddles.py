@@ -35,6 +35,7 @@ def saddle() -> Surface:
         start=(-1.8, 0.01),
         lr_range={"sgd": (2e-3, 0.1), "adaptive": (2e-3, 0.1), "second_order": (0.1, 1.0)},
         summary="A saddle approached along its stable axis: watch who slows down and who escapes.",
+        grad_scalar=lambda x, y: (2.0 * x, -2.0 * y),
     )
 
 
@@ -63,4 +64,5 @@ def monkey_saddle() -> Surface:
         start=(1.8, 0.05),
         lr_range={"sgd": (5e-4, 0.01), "adaptive": (1e-3, 0.05), "second_order": (0.1, 1.0)},
         summary="A flat saddle with three valleys: the gradient vanishes like r², so runs crawl past the origin.",
+        grad_scalar=lambda x, y: (3.0 * (x * x - y * y), -6.0 * x * y),
     )

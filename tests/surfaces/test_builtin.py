@@ -232,3 +232,25 @@ def test_fused_kernel_equals_value_and_grad_bit_for_bit(name, params):
         np.testing.assert_array_equal(loss, surface.value(xy))
         np.testing.assert_array_equal(g, surface.grad(xy))
     np.testing.assert_array_equal(x, xy[:, 0])          # inputs untouched
+
+
+SCALAR = [name for name in surfaces.names() if surfaces.get(name).grad_scalar is not None]
+
+
+def test_the_common_surfaces_have_scalar_gradients():
+    assert {"ravine", "quadratic", "rosenbrock", "himmelblau", "booth", "matyas", "saddle"} <= set(SCALAR)
+
+
+@pytest.mark.parametrize("name,params", [(n, {}) for n in SCALAR] + [("quadratic", {"kappa": 250.0, "angle": -37.0}),
+                                                                     ("rosenbrock", {"a": -0.7, "b": 3.0})])
+def test_scalar_gradient_equals_grad_bit_for_bit(name, params):
+    surface = surfaces.get(name, **params)
+    rng = np.random.default_rng(4)
+    (x0, x1), (y0, y1) = surface.bounds
+    xy = np.column_stack([rng.uniform(x0, x1, 300), rng.uniform(y0, y1, 300)])
+    xy = np.vstack([xy, [[1e200, -1e200], [np.nan, 0.0], [np.inf, 1.0], [0.0, 0.0], [-0.0, 5e-324]]])
+    with np.errstate(all="ignore"):
+        expected = surface.grad(xy)
+    got = np.array([surface.grad_scalar(float(x), float(y)) for x, y in xy])
+    np.testing.assert_array_equal(got, expected)
+    assert all(type(v) is float for v in surface.grad_scalar(0.5, -0.25))
