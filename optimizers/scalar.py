@@ -318,8 +318,11 @@ def sgd_inplace(hp: dict) -> Callable | None:
                     vel[...] = g
                 else:
                     np.multiply(vel, momentum, out=vel)
-                    np.multiply(g, one_minus_damp, out=tmp)
-                    np.add(vel, tmp, out=vel)
+                    if one_minus_damp == 1.0:       # g · 1.0 is g, bit for bit: one pass fewer
+                        np.add(vel, g, out=vel)
+                    else:
+                        np.multiply(g, one_minus_damp, out=tmp)
+                        np.add(vel, tmp, out=vel)
                 if nesterov:
                     np.multiply(vel, momentum, out=tmp)
                     s = np.add(g, tmp, out=tmp)
