@@ -128,7 +128,11 @@ def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=
     two = len(p) == 2
     rows = [None] * steps
     try:
-        if grad_scalar is not None and stochastic is None:
+        if grad_scalar is not None and stochastic is None and two:
+            for t in range(steps):
+                step(grad_scalar(p[0], p[1]), p, lr_seq[t])
+                rows[t] = (p[0], p[1])
+        elif grad_scalar is not None and stochastic is None:
             for t in range(steps):
                 g = []
                 for i in range(0, 2 * k, 2):
