@@ -18,6 +18,16 @@ from .urlstate import _flat_values
 
 Line = tuple[str, str | None]      # (LaTeX, condition)
 
+# Adam's moments, bias corrections and step: shared by Adam and AdamW (which differ in weight decay).
+ADAM_MOMENTS: list[Line] = [
+    (r"m \leftarrow {beta1}\,m + (1 - {beta1})\,g", None),
+    (r"v \leftarrow {beta2}\,v + (1 - {beta2})\,g^2", None),
+    (r"\hat m = \frac{m}{1 - {beta1}^t},\quad \hat v = \frac{v}{1 - {beta2}^t}", "!amsgrad"),
+    (r"\hat m = \frac{m}{1 - {beta1}^t},\quad \hat v = \frac{\max_{\tau \le t} v_\tau}{1 - {beta2}^t}",
+     "amsgrad"),
+    (r"w \leftarrow w - {lr}\,\frac{\hat m}{\sqrt{\hat v} + {eps}}", None),
+]
+
 EQUATIONS: dict[str, list[Line]] = {
     "SGD": [
         (r"g \leftarrow \nabla L(w) + {weight_decay}\,w", "weight_decay"),
@@ -64,21 +74,11 @@ EQUATIONS: dict[str, list[Line]] = {
     "Adam": [
         (r"g \leftarrow \nabla L(w) + {weight_decay}\,w", "weight_decay&!decoupled_weight_decay"),
         (r"w \leftarrow w\,(1 - {lr}\cdot{weight_decay})", "weight_decay&decoupled_weight_decay"),
-        (r"m \leftarrow {beta1}\,m + (1 - {beta1})\,g", None),
-        (r"v \leftarrow {beta2}\,v + (1 - {beta2})\,g^2", None),
-        (r"\hat m = \frac{m}{1 - {beta1}^t},\quad \hat v = \frac{v}{1 - {beta2}^t}", "!amsgrad"),
-        (r"\hat m = \frac{m}{1 - {beta1}^t},\quad \hat v = \frac{\max_{\tau \le t} v_\tau}{1 - {beta2}^t}",
-         "amsgrad"),
-        (r"w \leftarrow w - {lr}\,\frac{\hat m}{\sqrt{\hat v} + {eps}}", None),
+        *ADAM_MOMENTS,
     ],
     "AdamW": [
         (r"w \leftarrow w\,(1 - {lr}\cdot{weight_decay})", None),
-        (r"m \leftarrow {beta1}\,m + (1 - {beta1})\,g", None),
-        (r"v \leftarrow {beta2}\,v + (1 - {beta2})\,g^2", None),
-        (r"\hat m = \frac{m}{1 - {beta1}^t},\quad \hat v = \frac{v}{1 - {beta2}^t}", "!amsgrad"),
-        (r"\hat m = \frac{m}{1 - {beta1}^t},\quad \hat v = \frac{\max_{\tau \le t} v_\tau}{1 - {beta2}^t}",
-         "amsgrad"),
-        (r"w \leftarrow w - {lr}\,\frac{\hat m}{\sqrt{\hat v} + {eps}}", None),
+        *ADAM_MOMENTS,
     ],
     "Adamax": [
         (r"g \leftarrow \nabla L(w) + {weight_decay}\,w", "weight_decay"),

@@ -167,13 +167,14 @@ def sweep_response(progress: Callable | None, mode, optimizer, surface, schedule
 
     report(0, total)                   # the bar and the cancel button show at once, before the first chunk
     result = results.load(spec)        # the same grid seen before (e.g. only the colour metric changed)
-    if result is None:
+    if result is not None:
+        report(total, total)
+    else:
         try:
             result = compute.run(spec, report)
         except ValueError as err:      # settings the engine rejects, e.g. a schedule cycling a missing momentum
             return no_update, no_update, f"Not run: {err}"
         results.store(spec, result)
-    report(total, total)
     metric = metric if isinstance(metric, str) and metric in METRICS else FINAL_LOSS
     return heatmap_figure(result, metric), spec.args, summary(result)
 

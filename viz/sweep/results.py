@@ -24,11 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from .compute import SweepResult, SweepSpec
-from .manager import DEFAULT_CACHE
+from .manager import DEFAULT_CACHE, ROOT
 
 LIMIT = 128 * 2**20          # bytes of results kept
 FIELDS = ("final_loss", "steps_to_tolerance", "diverged_at", "basin")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _source_digest() -> str:
