@@ -20,7 +20,9 @@ class Run:
     """The result of `simulate()` for K runs over ``steps`` steps.
 
     Attributes:
-      path: ``(steps + 1, K, 2)`` positions; ``path[0]`` are the starts.
+      path: ``(steps + 1, K, 2)`` positions; ``path[0]`` are the starts. (Many runs
+        on a surface with a fused kernel give a strided view of ``(steps + 1, 2, K)``
+        coordinate planes.)
       loss: ``(steps + 1, K)`` loss at each position.
       lr: ``(steps, K)`` the learning rate applied at each step.
       diverged_at: ``(K,)`` index of the first non-finite or out-of-bounds
@@ -163,41 +165,44 @@ def _inplace_loop(step, grad, stochastic, path: Array, lr_seq: list) -> None:
 
 
 class _Fused:
-    """A surface's fused value-and-gradient kernel on ``(K, 2)`` positions, watching for divergence.
+    """A surface's fused value-and-gradient kernel on positions held as coordinate planes.
 
-    Each call copies the positions into two contiguous coordinate planes (so that the
-    kernel's ufuncs run unstrided) and writes the loss and the gradient. ``clean``
-    stays True while every position was finite and within ``limit``: one dot product a
-    call checks it (the sum of squared coordinates exceeds ``limit²`` if any
-    coordinate does, and is NaN or inf if any position or loss is; a sum that is
-    merely large sends `simulate` to the exact per-run check, which finds the first bad
-    step of each run).
+    The path is stored as ``(steps + 1, 2, K)`` planes (all x, then all y: every ufunc
+    of the kernel and of the update runs unstrided, with no copies in and out) and
+    handed back to the caller as a ``(steps + 1, K, 2)`` view of them. Each call writes
+    the loss and the gradient planes of one step. ``clean`` stays True while every
+    position was finite and within ``limit``: one dot product a call checks it (the sum
+    of squared coordinates exceeds ``limit²`` if any coordinate does, and is NaN or inf
+    if any position or loss is; a sum that is merely large sends `simulate` to the exact
+    per-run check, which finds the first bad step of each run).
     """
 
     def __init__(self, fused, k: int, limit: float):
         self.fill = fused(k)
-        self.x, self.y, self.ones = np.empty(k), np.empty(k), np.ones(k)
+        self.g = np.empty((2, k))
+        self.ones = np.ones(k)
         self.bound = limit * limit
         self.clean = True
 
-    def __call__(self, p: Array, loss: Array, g: Array) -> Array:
-        np.copyto(self.x, p[:, 0])
-        np.copyto(self.y, p[:, 1])
-        self.fill(self.x, self.y, g[:, 0], g[:, 1], loss)
+    def __call__(self, p: Array, loss: Array) -> Array:
+        """Loss into ``loss`` and the gradient planes (returned flat) at planes ``p`` (2, K)."""
+        g = self.g
+        self.fill(p[0], p[1], g[0], g[1], loss)
         if self.clean:
             flat = p.reshape(-1)
             self.clean = np.dot(flat, flat) <= self.bound and abs(np.dot(loss, self.ones)) < np.inf
-        return g
+        return g.reshape(-1)
 
 
-def _fused_loop(step, fused: _Fused, path: Array, loss: Array, lr_seq: list) -> None:
-    """`_inplace_loop` with the surface's fused kernel, filling ``loss`` too."""
-    steps = path.shape[0] - 1
-    g = np.empty(path.shape[1:])
+def _fused_loop(step, fused: _Fused, planes: Array, loss: Array, lr_seq: list) -> None:
+    """`_inplace_loop` on coordinate planes ``(steps + 1, 2, K)`` with the surface's fused
+    kernel, filling ``loss`` too (the in-place kernels are elementwise: they step the
+    flattened planes as they would the interleaved positions)."""
+    steps = planes.shape[0] - 1
+    flat = planes.reshape(steps + 1, -1)
     for t in range(steps):
-        p = path[t]
-        step(fused(p, loss[t], g), p, path[t + 1], lr_seq[t])
-    fused(path[steps], loss[steps], g)
+        step(fused(planes[t], loss[t]), flat[t], flat[t + 1], lr_seq[t])
+    fused(planes[steps], loss[steps])
 
 
 def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic, path: Array,
@@ -259,8 +264,6 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
     if np.ndim(base_lr) and base_lr.shape != (k,):
         raise ValueError(f"Invalid lr: {np.shape(optimizer.lr)} values for {k} runs")
 
-    path = np.empty((steps + 1, k, 2))
-    path[0] = params
     cycled: dict[str, Array] = {}
     with np.errstate(all="ignore"):
         if schedule is not None and schedule.needs_loss:
@@ -286,24 +289,32 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
 
         sched_state = schedule.init(np.broadcast_to(base_lr, (k,))) if schedule is not None and schedule.needs_loss else None
         stochastic = noise.bind(surface, k, steps) if noise is not None else None
-        fast = getattr(optimizer, "fast", None)
-        done = False
-        if (fast is not None and k <= SCALAR_MAX_K and sched_state is None and not overrides_seq
-                and not optimizer.needs_hessian and type(lr_seq) is list):
-            done = _scalar_loop(fast(2 * k), surface.grad, stochastic, path, lr_seq,
-                                getattr(surface, "grad_scalar", None))
-        inplace = getattr(optimizer, "inplace", None)
+        plain = (sched_state is None and not overrides_seq and not optimizer.needs_hessian
+                 and type(lr_seq) is list)
+        fast = getattr(optimizer, "fast", None) if plain and k <= SCALAR_MAX_K else None
+        inplace = getattr(optimizer, "inplace", None) if plain and k > SCALAR_MAX_K else None
         limit = DIVERGENCE_FACTOR * surface.extent
         loss = fused = None
-        if (not done and inplace is not None and k > SCALAR_MAX_K and sched_state is None and not overrides_seq
-                and not optimizer.needs_hessian and type(lr_seq) is list):
-            if k >= FUSED_MIN_K and stochastic is None and getattr(surface, "fused", None) is not None:
-                # The surface's fused kernel gives each step's loss with its gradient (no separate loss pass).
-                fused, loss = _Fused(surface.fused, k, limit), np.empty((steps + 1, k))
-                _fused_loop(inplace(path[0]), fused, path, loss, lr_seq)
-            else:
-                _inplace_loop(inplace(path[0]), surface.grad, stochastic, path, lr_seq)
+        if (inplace is not None and k >= FUSED_MIN_K and stochastic is None
+                and getattr(surface, "fused", None) is not None):
+            # The surface's fused kernel gives each step's loss with its gradient (no separate
+            # loss pass), on coordinate planes; the path is a (steps + 1, K, 2) view of them.
+            planes = np.empty((steps + 1, 2, k))
+            planes[0] = params.T
+            path = planes.transpose(0, 2, 1)
+            fused, loss = _Fused(surface.fused, k, limit), np.empty((steps + 1, k))
+            _fused_loop(inplace(planes[0].reshape(-1)), fused, planes, loss, lr_seq)
             done = True
+        else:
+            path = np.empty((steps + 1, k, 2))
+            path[0] = params
+            done = False
+            if fast is not None:
+                done = _scalar_loop(fast(2 * k), surface.grad, stochastic, path, lr_seq,
+                                    getattr(surface, "grad_scalar", None))
+            elif inplace is not None:
+                _inplace_loop(inplace(path[0]), surface.grad, stochastic, path, lr_seq)
+                done = True
         if not done:      # (or Python raised where NumPy gives inf/NaN: rerun on the array rule)
             _array_loop(surface, optimizer, schedule, sched_state, stochastic, path, lrs, lr_seq,
                         overrides_seq)

@@ -135,3 +135,20 @@ def test_fused_path_skips_the_separate_loss_pass(monkeypatch):
         raise AssertionError("separate loss pass")
     monkeypatch.setattr(engine, "_loss_and_bad", unexpected)
     _same(optimizers.simulate(surface, optimizers.get("Adam", lr=0.01), starts, 50), expected)
+
+
+def test_fused_path_is_a_view_of_coordinate_planes(monkeypatch):
+    """Many runs on a fused surface: the path is (steps + 1, K, 2) over (steps + 1, 2, K) planes,
+    and it behaves as any path (indexing, NaN after divergence, copies)."""
+    monkeypatch.setattr(engine, "FUSED_MIN_K", 5)
+    surface = surfaces.get("rosenbrock")
+    starts = np.array([[1.0, 1.0], [1.2, 1.4], [-1.9, 2.9], [0.0, 0.0]] * 3)
+    opt = optimizers.get("SGD", lr=0.004, momentum=0.9)
+    run = optimizers.simulate(surface, opt, starts, 30)
+    k = len(starts)
+    assert run.path.shape == (31, k, 2)
+    assert run.path.strides == (2 * k * 8, 8, k * 8)        # x of every run, then y of every run
+    np.testing.assert_array_equal(run.path[0], starts)
+    slow = optimizers.simulate(surface, opt._replace(fast=None, inplace=None), starts, 30)
+    np.testing.assert_array_equal(np.ascontiguousarray(run.path), slow.path)
+    assert np.isnan(run.path[-1, 2]).all() and np.isfinite(run.path[-1, 0]).all()
