@@ -13,8 +13,10 @@ from viz.sweep.manager import background_manager, celery_of
 # Sweeps run as background callbacks: embedded diskcache, or Celery + Redis when REDIS_URL is set.
 background = background_manager()
 celery_app = celery_of(background)   # with REDIS_URL: `celery -A app:celery_app worker`
+# Callbacks name components of views mounted later (the landscape's body): checked by
+# tests/viz/test_wiring.py against `layout.validation()` instead of in every browser.
 app = dash.Dash(__name__, title="Optimizer trajectories", update_title=None,
-                background_callback_manager=background)
+                background_callback_manager=background, suppress_callback_exceptions=True)
 harden(app)
 app.layout = layout.build
 server = app.server

@@ -1,6 +1,7 @@
 /* Clientside callbacks of the view switch (namespace `sweep`): the header's two toggle
- * buttons pick the view; the view store shows one <main>, sets aria-pressed, and the
- * first time the landscape view opens it presses "Run sweep" so a heatmap appears. */
+ * buttons pick the view; the view store shows one <main> and sets aria-pressed; the first
+ * time the landscape view opens, once the server has mounted its body, it presses "Run sweep"
+ * so that a heatmap appears. */
 window.dash_clientside = Object.assign({}, window.dash_clientside);
 window.dash_clientside.sweep = Object.assign({}, window.dash_clientside.sweep, {
   pickView: function () {
@@ -9,11 +10,16 @@ window.dash_clientside.sweep = Object.assign({}, window.dash_clientside.sweep, {
     return trig.prop_id.indexOf("view-landscape") === 0 ? "landscape" : "trajectories";
   },
 
-  showView: function (view, spec, runClicks) {
+  showView: function (view) {
     var landscape = view === "landscape";
     var hide = {display: "none"};
-    var run = landscape && !spec ? (runClicks || 0) + 1 : window.dash_clientside.no_update;
     return [landscape ? hide : {}, landscape ? {} : hide, landscape ? "false" : "true",
-            landscape ? "true" : "false", run];
+            landscape ? "true" : "false"];
+  },
+
+  /* The body was just mounted (viz/sweep/callbacks.py mount_view): press "Run sweep" once. */
+  runOnOpen: function (children, spec, runClicks) {
+    if (!children || !children.length || spec) return window.dash_clientside.no_update;
+    return (runClicks || 0) + 1;
   },
 });

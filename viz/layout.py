@@ -151,6 +151,7 @@ def build() -> html.Div:
     contour, loss, lr = figures.scene_figures(scene)
     return html.Div(className="page", children=[
         *teaching.stores(),
+        *sweep_layout.stores(),
         dcc.Store(id=ids.RUNS, data=runs),
         dcc.Store(id=ids.SCHEDULES, data={"shared": {"name": NO_SCHEDULE, "params": {}}}),
         html.Header(className="header", children=[
@@ -194,3 +195,9 @@ def build() -> html.Div:
         ]),
         sweep_layout.view(),
     ])
+
+
+def validation() -> html.Div:
+    """Every component any callback names: the page plus the views mounted later (Dash checks
+    callbacks against this, not against the page as first sent)."""
+    return html.Div([build(), html.Div(sweep_layout.body())])

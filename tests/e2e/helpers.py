@@ -61,3 +61,12 @@ def wait_for_runs_drawn(page, names: list[str]):
                 .map(d => d.name);
             return JSON.stringify(got) === JSON.stringify(names);
         }""", arg=[FIRST_SLOT, MAX_RUNS, names])
+
+
+def unlabelled_controls(page) -> list[str]:
+    """Visible text/number boxes and dropdowns with no label naming them (ids or markup)."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('input, .dash-dropdown-wrapper button'))
+        .filter(i => i.offsetParent !== null && i.type !== 'hidden' && i.getAttribute('aria-hidden') !== 'true')
+        .filter(i => !(i.labels && i.labels.length) && !i.getAttribute('aria-label')
+                     && !i.getAttribute('aria-labelledby') && !i.closest('label'))
+        .map(i => i.id || i.outerHTML.slice(0, 80))""")

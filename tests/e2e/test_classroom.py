@@ -1,8 +1,8 @@
 """The classroom flows in real headless Chromium, as a user would do them."""
 import pytest
 
-from tests.e2e.helpers import (FIRST_SLOT, HEADS, pick, settle, snapshot, trace_xy, trajectories, wait_for_change,
-                              wait_for_runs_drawn)
+from tests.e2e.helpers import (FIRST_SLOT, HEADS, pick, settle, snapshot, trace_xy, trajectories, unlabelled_controls,
+                              wait_for_change, wait_for_runs_drawn)
 
 pytestmark = pytest.mark.browser
 
@@ -16,12 +16,7 @@ def test_controls_are_labelled_and_page_is_clean(page):
         .filter(t => t.offsetParent !== null).length""")
     assert sum(1 for n in names if n) >= visible > 5
     # Every visible text/number box has a label that names it.
-    unlabelled = page.evaluate("""() => Array.from(document.querySelectorAll('input, .dash-dropdown-wrapper button'))
-        .filter(i => i.offsetParent !== null && i.type !== 'hidden' && i.getAttribute('aria-hidden') !== 'true')
-        .filter(i => !(i.labels && i.labels.length) && !i.getAttribute('aria-label')
-                     && !i.getAttribute('aria-labelledby') && !i.closest('label'))
-        .map(i => i.id || i.outerHTML.slice(0, 80))""")
-    assert unlabelled == []
+    assert unlabelled_controls(page) == []
     assert page.console.errors() == []
 
 

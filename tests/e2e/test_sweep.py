@@ -4,7 +4,7 @@ import pytest
 
 import optimizers
 import surfaces
-from tests.e2e.helpers import pick
+from tests.e2e.helpers import pick, unlabelled_controls
 from viz.controls import show
 from viz.runs import flat_params, to_kwargs
 from viz.sweep import compute
@@ -20,10 +20,13 @@ HEATMAP_DRAWN = """(title) => {
 
 
 def open_landscape(page, title="final loss"):
+    first = page.locator("#sweep-graph").count() == 0
     page.locator("#view-landscape").click()
     page.wait_for_function(HEATMAP_DRAWN, arg=title)
     assert page.locator("#view-landscape").get_attribute("aria-pressed") == "true"
     assert not page.locator("#trajectory-view").is_visible()
+    if first:      # mounted on this first open: its controls are labelled too
+        assert unlabelled_controls(page) == []
 
 
 TRAJECTORY_VIEW_SHOWN = "() => document.getElementById('trajectory-view').offsetParent !== null"

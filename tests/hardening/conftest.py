@@ -9,6 +9,7 @@ The fixtures are module-scoped so that the patch is undone before another test f
 """
 import json
 
+import plotly.utils
 import pytest
 
 from scripts.dash_requests import layout_props, server_callbacks
@@ -59,11 +60,21 @@ def dependencies(client):
     return resp.get_json()
 
 
+def page_index(layout: dict) -> dict:
+    """`layout_props` of the page as served, plus the components of views it mounts later (the
+    landscape's body, once opened: `viz.layout.validation` holds them), so that their callbacks
+    are called with the values a user would have on the page."""
+    from viz.layout import validation
+
+    later = layout_props(json.loads(json.dumps(validation(), cls=plotly.utils.PlotlyJSONEncoder)))
+    return later | layout_props(layout)
+
+
 @pytest.fixture(scope="module")
 def layout_index(client):
     resp = client.get("/_dash-layout")
     assert resp.status_code == 200
-    return layout_props(resp.get_json())
+    return page_index(resp.get_json())
 
 
 @pytest.fixture(scope="module")

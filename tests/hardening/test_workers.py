@@ -15,6 +15,7 @@ import pytest
 
 from scripts.dash_requests import RequestBuilder, encode, layout_props, server_callbacks
 from scripts.loadtest import ROOT, Gunicorn, cpu_seconds
+from tests.hardening.conftest import page_index
 
 REQUESTS = 40
 
@@ -133,7 +134,7 @@ def test_background_sweeps_finish_under_gunicorn(gunicorn):
     """The landscape's background callback, polled like the renderer (but faster, to meet a job
     as it exits), across both workers: each sweep starts and its result arrives. A finished job's
     pid is reaped at once by the fork server, and must not break the poll that collects it."""
-    index = layout_props(gunicorn.get_json("/_dash-layout"))
+    index = page_index(gunicorn.get_json("/_dash-layout"))      # with the landscape's controls
     dep = next(d for d in server_callbacks(gunicorn.get_json("/_dash-dependencies")) if d.get("background"))
     body = encode(RequestBuilder(dep, index).body(trigger=(0, 0)))
     for _ in range(6):

@@ -424,12 +424,28 @@ def test_redis_url_selects_celery_without_connecting():
     assert app.conf.broker_url == "redis://127.0.0.1:1/0" and app.conf.task_time_limit >= 60
 
 
-def test_page_has_the_view_switch():
-    from viz.layout import build
+def _ids_in(component) -> str:
+    return json.dumps(component, default=lambda o: o.to_plotly_json())
 
-    page = json.dumps(build().to_plotly_json(), default=lambda o: o.to_plotly_json())
-    for id_ in (page_ids.VIEW_TRAJECTORIES, page_ids.VIEW_LANDSCAPE, page_ids.LANDSCAPE_VIEW, ids.GRAPH):
+
+def test_page_has_the_view_switch_and_mounts_the_landscape_on_first_open():
+    from viz.layout import build, validation
+    from viz.sweep.callbacks import mount_response
+
+    page = _ids_in(build().to_plotly_json())
+    for id_ in (page_ids.VIEW_TRAJECTORIES, page_ids.VIEW_LANDSCAPE, page_ids.LANDSCAPE_VIEW, page_ids.VIEW,
+                ids.SPEC, ids.PENDING, ids.MOUNTED):
         assert f'"{id_}"' in page
+    assert f'"{ids.GRAPH}"' not in page and f'"{ids.RUN}"' not in page      # not mounted until opened
+    body, mounted = mount_response("landscape", False)
+    assert f'"{ids.GRAPH}"' in _ids_in(body) and f'"{ids.RUN}"' in _ids_in(body) and mounted is True
+    assert mount_response("landscape", True) == (no_update, no_update)         # mounted once, then kept
+    for hostile in ("trajectories", None, 3, ["landscape"], {"view": "landscape"}):
+        assert mount_response(hostile, False) == (no_update, no_update)
+    assert mount_response("landscape", "junk")[1] is True
+    # Dash checks every callback against a layout that holds both.
+    checked = _ids_in(validation().to_plotly_json())
+    assert f'"{ids.GRAPH}"' in checked and f'"{page_ids.CONTOUR}"' in checked
 
 
 def test_a_finished_grid_is_not_simulated_again(monkeypatch, tmp_path):

@@ -31,7 +31,7 @@ from ..config import MAX_STEPS as VIEW_MAX_STEPS, MIN_STEPS as VIEW_MIN_STEPS, N
 from ..controls import to_slider
 from ..layout import surface_param_controls
 from ..runs import default_lr, flat_params, new_run
-from . import compute, ids, results
+from . import compute, ids, layout, results
 from .compute import BASIN, BATCH, SWEEP
 from .figures import FINAL_LOSS, METRICS, MINIMUM, heatmap_figure, positions
 from .layout import HIDE, SHOW, axis_options, metric_options
@@ -339,7 +339,31 @@ clientside_callback(
     ClientsideFunction("sweep", "showView"),
     Output(page_ids.TRAJECTORY_VIEW, "style"), Output(page_ids.LANDSCAPE_VIEW, "style"),
     Output(page_ids.VIEW_TRAJECTORIES, "aria-pressed"), Output(page_ids.VIEW_LANDSCAPE, "aria-pressed"),
+    Input(page_ids.VIEW, "data"),
+    prevent_initial_call=True,
+)
+
+
+def mount_response(view, mounted):
+    """The landscape view's body the first time it opens; afterwards it stays (and keeps its state)."""
+    if view == "landscape" and mounted is not True:
+        return layout.body(), True
+    return no_update, no_update
+
+
+@callback(
+    Output(page_ids.LANDSCAPE_VIEW, "children"), Output(ids.MOUNTED, "data"),
+    Input(page_ids.VIEW, "data"), State(ids.MOUNTED, "data"),
+    prevent_initial_call=True,
+)
+def mount_view(view, mounted):
+    return mount_response(view, mounted)
+
+
+# Once mounted, the first sweep runs by itself so that a heatmap appears.
+clientside_callback(
+    ClientsideFunction("sweep", "runOnOpen"),
     Output(ids.RUN, "n_clicks"),
-    Input(page_ids.VIEW, "data"), State(ids.SPEC, "data"), State(ids.RUN, "n_clicks"),
+    Input(page_ids.LANDSCAPE_VIEW, "children"), State(ids.SPEC, "data"), State(ids.RUN, "n_clicks"),
     prevent_initial_call=True,
 )

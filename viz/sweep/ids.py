@@ -27,3 +27,4 @@ STATUS = "sweep-status"
 GRAPH = "sweep-graph"
 SPEC = "sweep-spec-store"          # the last sweep's validated arguments (what a click loads from)
 PENDING = "sweep-pending-start"    # a start point to apply once the trajectory view's surface has switched
+MOUNTED = "sweep-mounted"          # True once the view's body is on the page (it mounts on first open)

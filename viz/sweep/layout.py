@@ -143,14 +143,22 @@ def _views() -> html.Section:
     ])
 
 
+def stores() -> list:
+    """The view store and the sweep's stores: on the page from the start (the view's body is not)."""
+    return [dcc.Store(id=page_ids.VIEW, data="trajectories"), dcc.Store(id=ids.SPEC), dcc.Store(id=ids.PENDING),
+            dcc.Store(id=ids.MOUNTED, data=False)]
+
+
 def view() -> html.Main:
-    """The landscape view, hidden until its tab is picked; it also holds the view and sweep stores."""
-    return html.Main(id=page_ids.LANDSCAPE_VIEW, className="body sweep-body", style=HIDE, children=[
-        dcc.Store(id=page_ids.VIEW, data="trajectories"),
-        dcc.Store(id=ids.SPEC),
-        dcc.Store(id=ids.PENDING),
-        _controls(), _views(),
-    ])
+    """The landscape view: hidden, and empty until it is first opened (see `body`)."""
+    return html.Main(id=page_ids.LANDSCAPE_VIEW, className="body sweep-body", style=HIDE, children=[])
+
+
+def body() -> list:
+    """The view's controls and heatmap, mounted the first time the view opens: while the
+    trajectory view is used they would only add to the work Dash does on every update
+    (its renderer checks every mounted component each time the page's state changes)."""
+    return [_controls(), _views()]
 
 
 def view_switch() -> html.Div:
