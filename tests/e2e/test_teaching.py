@@ -223,8 +223,8 @@ def test_theory_overlay_and_step_inspector(page):
 
 def test_a_quick_double_back_lands_on_the_first_page(page):
     """Two presets, then "back" twice on a slow network without waiting: the page ends on the first
-    scene and stays there (assets/urlstate.js drops answers for a page already left behind; the
-    race it guards against showed up once in CI, and this flow does not force it every time)."""
+    scene and stays there (assets/urlstate.js drops answers for a page already left behind; this
+    flow does not force that race every time: the next test does)."""
     first = page.evaluate("() => window.location.search")
     click_preset(page, "newton")
     page.get_by_role("button", name=presets.get("schedules").title, exact=True).click()
@@ -243,6 +243,33 @@ def test_a_quick_double_back_lands_on_the_first_page(page):
     wait_for_runs_drawn(page, ["SGD #1", "SGD #2", "Adam"])
     assert first == "" or "run=Adam" in first
     assert page.console.errors() == []
+
+
+def test_url_sync_drops_a_late_write_for_a_page_left_behind(page):
+    """The race of the quick double back, forced: the page's own syncUrl gets the server's answer
+    for a page the user has already gone back from. It must not put that page onto the entry
+    navigated to; the next write for the page in view goes through."""
+    settle(page)
+    out = page.evaluate("""async () => {
+        const v = window.dash_clientside.viz, noUpdate = window.dash_clientside.no_update;
+        const first = v.syncUrl({search: '?late=a'})[0];
+        await new Promise(r => setTimeout(r, 900));            // beyond the coalescing window: a new entry
+        const second = v.syncUrl({search: '?late=b'})[0];
+        const entries = history.length;
+        const popped = new Promise(r => window.addEventListener('popstate', r, {once: true}));
+        history.back();
+        await popped;                                          // the user is back on ?late=a
+        const here = window.location.search;
+        const late = v.syncUrl({search: '?late=b'});            // ... when the answer for ?late=b arrives
+        const afterLate = window.location.search;
+        const next = v.syncUrl({search: '?late=c'})[0];         // a change made on the page in view
+        return {first, second, entries, here, dropped: late[0] === noUpdate && late[1] === noUpdate,
+                afterLate, next, final: window.location.search, length: history.length};
+    }""")
+    assert out["first"] == "?late=a" and out["second"] == "?late=b"
+    assert out["here"] == "?late=a" and out["dropped"] and out["afterLate"] == "?late=a"
+    assert out["next"] == "?late=c" and out["final"] == "?late=c"
+    assert out["length"] == out["entries"]         # ?late=c replaced ?late=a's entry (right after a back)
 
 
 def test_equations_and_theory_follow_a_drag_once_it_pauses(page):
