@@ -198,6 +198,7 @@ def build() -> html.Div:
 
 
 def validation() -> html.Div:
-    """Every component any callback names: the page plus the views mounted later (Dash checks
-    callbacks against this, not against the page as first sent)."""
+    """Every component any callback names: the page plus the views mounted later (what
+    tests/viz/test_wiring.py checks the callbacks against, since the app runs with
+    ``suppress_callback_exceptions``)."""
     return html.Div([build(), html.Div(sweep_layout.body())])

@@ -6,27 +6,19 @@ page, for its own check in the browser); this test is that check.
 """
 import json
 
+import plotly.utils
 from dash._callback import GLOBAL_CALLBACK_LIST
 from dash._utils import split_callback_id
-from dash.development.base_component import Component
 
 import app  # noqa: F401  (registers the callbacks)
+from scripts.dash_requests import components
 from viz import layout
 
 
 def _ids(component) -> list:
-    out = []
-
-    def walk(c):
-        if isinstance(c, Component):
-            if getattr(c, "id", None) is not None:
-                out.append(c.id)
-            walk(getattr(c, "children", None))
-        elif isinstance(c, (list, tuple)):
-            for x in c:
-                walk(x)
-    walk(component)
-    return out
+    """The id of every component, as the page serializes it."""
+    tree = json.loads(json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder))
+    return [c["props"]["id"] for c in components(tree) if c["props"].get("id") is not None]
 
 
 def _string_ids(cb: dict) -> set[str]:
