@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import time
+
 import numpy as np
 
 from .base import Optimizer
@@ -118,7 +120,17 @@ SCALAR_MAX_K = 4
 FUSED_MIN_K = 512
 
 
-def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=None) -> bool:
+# Steps between two looks at the clock when `simulate` was given a deadline.
+CLOCK_EVERY = 256
+
+
+def _check_clock(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise TimeoutError("simulate(): the deadline passed before the runs finished")
+
+
+def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=None,
+                 deadline: float | None = None) -> bool:
     """Fill ``path[1:]`` with a scalar kernel; False if Python raised (the caller reruns on arrays).
 
     With the surface's ``grad_scalar`` (and exact gradients) no NumPy call is made per step.
@@ -132,10 +144,14 @@ def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=
     try:
         if grad_scalar is not None and stochastic is None and two:
             for t in range(steps):
+                if not t % CLOCK_EVERY:
+                    _check_clock(deadline)
                 step(grad_scalar(p[0], p[1]), p, lr_seq[t])
                 rows[t] = (p[0], p[1])
         elif grad_scalar is not None and stochastic is None:
             for t in range(steps):
+                if not t % CLOCK_EVERY:
+                    _check_clock(deadline)
                 g = []
                 for i in range(0, 2 * k, 2):
                     g.extend(grad_scalar(p[i], p[i + 1]))
@@ -143,6 +159,8 @@ def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=
                 rows[t] = p[:]
         else:
             for t in range(steps):
+                if not t % CLOCK_EVERY:
+                    _check_clock(deadline)
                 g = grad(buf) if stochastic is None else stochastic(buf, t)
                 step(g.reshape(-1).tolist(), p, lr_seq[t])
                 rows[t] = p[:]
@@ -157,9 +175,11 @@ def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=
     return True
 
 
-def _inplace_loop(step, grad, stochastic, path: Array, lr_seq: list) -> None:
+def _inplace_loop(step, grad, stochastic, path: Array, lr_seq: list, deadline: float | None = None) -> None:
     """Fill ``path[1:]`` with an in-place array kernel writing each step straight into the path."""
     for t in range(path.shape[0] - 1):
+        if not t % CLOCK_EVERY:
+            _check_clock(deadline)
         p = path[t]
         step(grad(p) if stochastic is None else stochastic(p, t), p, path[t + 1], lr_seq[t])
 
@@ -194,19 +214,22 @@ class _Fused:
         return g.reshape(-1)
 
 
-def _fused_loop(step, fused: _Fused, planes: Array, loss: Array, lr_seq: list) -> None:
+def _fused_loop(step, fused: _Fused, planes: Array, loss: Array, lr_seq: list,
+                deadline: float | None = None) -> None:
     """`_inplace_loop` on coordinate planes ``(steps + 1, 2, K)`` with the surface's fused
     kernel, filling ``loss`` too (the in-place kernels are elementwise: they step the
     flattened planes as they would the interleaved positions)."""
     steps = planes.shape[0] - 1
     flat = planes.reshape(steps + 1, -1)
     for t in range(steps):
+        if not t % CLOCK_EVERY:
+            _check_clock(deadline)
         step(fused(planes[t], loss[t]), flat[t], flat[t + 1], lr_seq[t])
     fused(planes[steps], loss[steps])
 
 
 def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic, path: Array,
-                lrs: Array, lr_seq, overrides_seq: dict) -> None:
+                lrs: Array, lr_seq, overrides_seq: dict, deadline: float | None = None) -> None:
     """Step all runs as ``(K, 2)`` arrays with ``optimizer.update``, filling ``path[1:]``."""
     params = path[0].copy()
     state = optimizer.init(params)
@@ -214,6 +237,8 @@ def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic
     grad, update, hessian = surface.grad, optimizer.update, surface.hessian
     plain = not overrides_seq and not optimizer.needs_hessian
     for t in range(path.shape[0] - 1):
+        if not t % CLOCK_EVERY:
+            _check_clock(deadline)
         g = grad(params) if stochastic is None else stochastic(params, t)
         if sched_state is not None:
             lrs[t] = sched_state.lr
@@ -233,7 +258,7 @@ def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic
 
 
 def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
-             schedule: Schedule | None = None, *, noise: Any = None) -> Run:
+             schedule: Schedule | None = None, *, noise: Any = None, deadline: float | None = None) -> Run:
     """Run ``optimizer`` from each start for ``steps`` steps on ``surface``.
 
     Run k equals, to float64 round-off, the loop ``opt.zero_grad(); L = f(w);
@@ -252,6 +277,9 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
       noise: ``None`` for exact gradients, or a stochastic-gradient model with
         ``bind(surface, K, steps) -> fn(params (K, 2), t) -> grads (K, 2)``
         (see `surfaces.noise`: Gaussian noise, minibatches).
+      deadline: ``None``, or a `time.monotonic()` value: the clock is read every
+        `CLOCK_EVERY` steps and `TimeoutError` is raised once it has passed (a
+        server's wall-clock limit on one request).
 
     Returns:
       A `Run`.
@@ -303,7 +331,7 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
             planes[0] = params.T
             path = planes.transpose(0, 2, 1)
             fused, loss = _Fused(surface.fused, k, limit), np.empty((steps + 1, k))
-            _fused_loop(inplace(planes[0].reshape(-1)), fused, planes, loss, lr_seq)
+            _fused_loop(inplace(planes[0].reshape(-1)), fused, planes, loss, lr_seq, deadline)
             done = True
         else:
             path = np.empty((steps + 1, k, 2))
@@ -311,13 +339,13 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
             done = False
             if fast is not None:
                 done = _scalar_loop(fast(2 * k), surface.grad, stochastic, path, lr_seq,
-                                    getattr(surface, "grad_scalar", None))
+                                    getattr(surface, "grad_scalar", None), deadline)
             elif inplace is not None:
-                _inplace_loop(inplace(path[0]), surface.grad, stochastic, path, lr_seq)
+                _inplace_loop(inplace(path[0]), surface.grad, stochastic, path, lr_seq, deadline)
                 done = True
         if not done:      # (or Python raised where NumPy gives inf/NaN: rerun on the array rule)
             _array_loop(surface, optimizer, schedule, sched_state, stochastic, path, lrs, lr_seq,
-                        overrides_seq)
+                        overrides_seq, deadline)
         if fused is not None and fused.clean:
             bad = None
         else:

@@ -33,7 +33,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["FormulaError", "Expr", "parse_formula", "FUNCTIONS", "CONSTANTS",
+__all__ = ["FormulaError", "Expr", "parse_formula", "node_count", "FUNCTIONS", "CONSTANTS",
            "MAX_LENGTH", "MAX_NODES", "MAX_DEPTH", "MAX_EXPONENT"]
 
 MAX_LENGTH = 300     # characters
@@ -318,7 +318,9 @@ def _to_str(n: _Node) -> str:
         left_assoc = n.op != "pow"
         if pa < p or (not left_assoc and pa == p):
             sa = f"({sa})"
-        if pb < p or (left_assoc and pb == p and n.op in ("sub", "div", "mul")) or (n.op == "pow" and pb == 3):
+        # A right operand of equal precedence keeps its parentheses for every operator: floating
+        # point is not associative, so `a + (b + c)` must not print as `a + b + c`.
+        if pb < p or (left_assoc and pb == p) or (n.op == "pow" and pb == 3):
             sb = f"({sb})"
         return f"{sa}{_INFIX[n.op]}{sb}"
     if n.op == "where_le":
@@ -333,12 +335,18 @@ class Expr:
     """A parsed formula: call it with the variables as keyword arrays.
 
     Attributes:
-      text: the formula as typed (``""`` for derived expressions).
+      text: the formula printed from its parsed (and simplified) tree, e.g. ``"x**2 + 10 * y**2"``:
+        valid Python over the variables, ``pi``-free numbers and the functions of `FUNCTIONS`,
+        never the user's raw text (no comments, no look-alike characters, no layout).
       variables: the variable names it may use, e.g. ``("x", "y")``.
     """
 
-    def __init__(self, node: _Node, variables: tuple[str, ...], builder: _Builder, text: str = ""):
-        self._node, self.variables, self._builder, self.text = node, variables, builder, text
+    def __init__(self, node: _Node, variables: tuple[str, ...], builder: _Builder):
+        self._node, self.variables, self._builder = node, variables, builder
+
+    @property
+    def text(self) -> str:
+        return str(self)
 
     def __call__(self, **arrays) -> np.ndarray:
         """Evaluate elementwise; returns a float64 array broadcast to the inputs' shape.
@@ -390,6 +398,19 @@ class Expr:
 
     def __repr__(self) -> str:
         return f"Expr({str(self)!r}, variables={self.variables})"
+
+
+def node_count(*exprs: Expr) -> int:
+    """Distinct nodes of one or more expressions together: the NumPy operations one evaluation of
+    all of them makes (shared subtrees are computed once), a measure of their cost."""
+    seen: set[int] = set()
+    stack = [e._node for e in exprs]
+    while stack:
+        n = stack.pop()
+        if n.uid not in seen:
+            seen.add(n.uid)
+            stack.extend(n.args)
+    return len(seen)
 
 
 def _tree_size(node: _Node, memo: dict) -> int:
@@ -445,6 +466,8 @@ def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> Expr:
             raise FormulaError("line breaks and control characters are not allowed", i + 1)
     if not text.strip():
         raise FormulaError("the formula is empty")
+    if "#" in text:   # strings are rejected anyway, so any '#' starts a comment that ast would drop
+        raise FormulaError("comments ('#') are not allowed", text.index("#") + 1)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
@@ -458,7 +481,7 @@ def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> Expr:
     _check_size(tree, text)
     builder = _Builder()
     node = _Converter(text, variables, builder).convert(tree.body, 1)
-    return Expr(node, variables, builder, text)
+    return Expr(node, variables, builder)
 
 
 def _char_column(text: str, offset: int) -> int:

@@ -17,7 +17,7 @@ from .config import Config
 from .figures import contour_grid
 from .palette import run_style
 from .scene import Scene, compute
-from .torch_code import script
+from .torch_code import ExportError, script
 from .urlstate import _flat_values, encode
 
 GIF_SIZE = 360            # pixels along the longer side
@@ -137,19 +137,27 @@ def to_gif(scene: Scene) -> bytes:
     return out.getvalue()
 
 
-def export(kind: str, config: Config) -> dict | None:
-    """A ``dcc.Download`` payload for ``kind`` in csv/json/torch/gif, or None if there is nothing to export."""
+def export(kind: str, config: Config) -> tuple[dict | None, str]:
+    """``(payload, notice)``: a ``dcc.Download`` payload for ``kind`` in csv/json/torch/gif and an
+    empty notice, or ``None`` and a message saying why nothing was exported.
+
+    Each kind is checked against its cost budget (`viz.budget`) before any work.
+    """
     if kind == "torch":
-        return {"content": script(config, encode(config)), "filename": "trajectories_torch.py",
-                "type": "text/x-python"}
-    scene = compute(config)
+        try:
+            content = script(config, encode(config))
+        except ExportError as err:
+            return None, str(err)
+        return {"content": content, "filename": "trajectories_torch.py", "type": "text/x-python"}, ""
+    if kind not in ("csv", "json", "gif"):
+        return None, ""
+    scene = compute(config, kind)
     if scene.surface is None:
-        return None
+        return None, scene.error if scene.refused else f"Nothing exported: {scene.error}"
     if kind == "csv":
-        return {"content": to_csv(scene), "filename": "trajectories.csv", "type": "text/csv"}
+        return {"content": to_csv(scene), "filename": "trajectories.csv", "type": "text/csv"}, ""
     if kind == "json":
-        return {"content": to_json(config, scene), "filename": "trajectories.json", "type": "application/json"}
-    if kind == "gif":
-        return {"content": base64.b64encode(to_gif(scene)).decode("ascii"), "filename": "trajectories.gif",
-                "type": "image/gif", "base64": True}
-    return None
+        return {"content": to_json(config, scene), "filename": "trajectories.json",
+                "type": "application/json"}, ""
+    return {"content": base64.b64encode(to_gif(scene)).decode("ascii"), "filename": "trajectories.gif",
+            "type": "image/gif", "base64": True}, ""

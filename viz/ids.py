@@ -76,6 +76,7 @@ LINK_NOTICE = "link-notice"
 EQUATIONS = "equations"
 EXPORT_CSV, EXPORT_JSON, EXPORT_TORCH, EXPORT_GIF = "export-csv", "export-json", "export-torch", "export-gif"
 DOWNLOAD = "download"
+EXPORT_NOTICE = "export-notice"           # why an export or the PyTorch check did nothing
 TORCH_CHECK = "torch-check"
 TORCH_CHECK_REQUEST = "torch-check-request"   # store: set (clientside) when the overlay needs a refresh
 PRESENTER = "presenter-mode"

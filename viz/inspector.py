@@ -9,6 +9,7 @@ coordinate, the effective lr Δw/(−g) (what plain SGD would need to take the s
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,8 +34,12 @@ class StepView:
     state: dict                # name → (2,) array or scalar, after the update
 
 
-def inspect(config: Config, step: int) -> list[StepView]:
-    """The step ``step`` of every valid run of ``config`` (runs that diverged before it are left out)."""
+def inspect(config: Config, step: int, deadline: float | None = None) -> list[StepView]:
+    """The step ``step`` of every valid run of ``config`` (runs that diverged before it are left out).
+
+    ``deadline``: a `time.monotonic()` value after which `TimeoutError` is raised (the caller
+    checks the cost budget, `viz.budget`, before).
+    """
     try:
         surface = build_surface(config)
         shared = _noise(config, surface)
@@ -48,7 +53,8 @@ def inspect(config: Config, step: int) -> list[StepView]:
             opt = optimizers.get(run.optimizer, **run.kwargs)
             schedule = schedules.get(run.schedule[0], **run.schedule[1]) if run.schedule else None
             noise = run_noise(config, surface, run, shared)
-            sim = optimizers.simulate(surface, opt, start, step + 1, schedule=schedule, noise=noise)
+            sim = optimizers.simulate(surface, opt, start, step + 1, schedule=schedule, noise=noise,
+                                      deadline=deadline)
         except ValueError:
             continue
         if sim.diverged_at[0] >= 0:
@@ -58,6 +64,8 @@ def inspect(config: Config, step: int) -> list[StepView]:
         params, state = start.copy(), opt.init(start.copy())
         with np.errstate(all="ignore"):
             for t in range(step + 1):
+                if deadline is not None and not t % 256 and time.monotonic() > deadline:
+                    raise TimeoutError("the step inspector ran past its deadline")
                 g = grad(params, t)
                 kwargs = {name: float(seq[t]) for name, seq in cycled.items()}
                 if opt.needs_hessian:

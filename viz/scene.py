@@ -30,6 +30,7 @@ class Scene:
     results: list[RunResult]
     start: tuple[float, float]
     error: str = ""          # e.g. a custom formula that does not parse
+    refused: bool = False    # over the cost budget (viz.budget) or stopped at its deadline: ``error`` says so
 
 
 def build_surface(config: Config) -> surfaces.Surface:
@@ -63,13 +64,24 @@ def _failed(label: str, run_id: str, message: str) -> RunResult:
     return RunResult(label, np.empty((0, 2)), np.empty(0), np.empty(0), -1, message, run_id=run_id)
 
 
-def compute(config: Config) -> Scene:
-    """Simulate every run of ``config``; bad settings become messages, never exceptions."""
+def compute(config: Config, kind: str = "scene") -> Scene:
+    """Simulate every run of ``config``; bad settings become messages, never exceptions.
+
+    A configuration over the cost budget of ``kind`` (`viz.budget`) is not simulated, and one
+    that runs past its deadline is stopped: both give a scene without a surface whose
+    ``error`` says why (``refused``).
+    """
+    from . import budget
+
     try:
         surface = build_surface(config)
     except ValueError as err:
         return Scene(None, [], (0.0, 0.0), str(err))
     start = config.start if config.start is not None else surface.start
+    cost = budget.estimate(config, kind)
+    if not cost.ok:
+        return Scene(None, [], start, cost.message(budget.hint(config, kind)), refused=True)
+    deadline = budget.deadline(kind)
     starts = np.array([start], dtype=np.float64)
     try:
         noise = _noise(config, surface)
@@ -81,7 +93,9 @@ def compute(config: Config) -> Scene:
             opt = optimizers.get(run.optimizer, **run.kwargs)
             schedule = schedules.get(run.schedule[0], **run.schedule[1]) if run.schedule else None
             sim = optimizers.simulate(surface, opt, starts, config.steps, schedule=schedule,
-                                      noise=run_noise(config, surface, run, noise))
+                                      noise=run_noise(config, surface, run, noise), deadline=deadline)
+        except TimeoutError:
+            return Scene(None, [], start, budget.stopped(kind), refused=True)
         except ValueError as err:   # e.g. a schedule that cycles a momentum the optimizer lacks
             results.append(_failed(run.label, run.id, str(err)))
             continue

@@ -73,6 +73,7 @@ def export_section() -> html.Fieldset:
                    "A runnable script: torch.optim + lr_scheduler on the same surface, same trajectories"),
             button("GIF", ids.EXPORT_GIF, "The playback as an animated GIF"),
         ]),
+        html.Div(id=ids.EXPORT_NOTICE, className="notice", role="status", **{"aria-live": "polite"}),
         html.P("PNG: the camera button of each plot's toolbar.", className="hint"),
         dcc.Checklist(id=ids.TORCH_CHECK, className="toggle", inputClassName="switch", value=[], options=[
             {"label": "Check against PyTorch (torch.optim's own paths as circles)", "value": "on"}]),

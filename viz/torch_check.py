@@ -40,8 +40,13 @@ def _scheduler(torch, opt, name: str, params: dict, base_lr: float):
     return getattr(lr_scheduler, name)(opt, **params)
 
 
-def torch_paths(config: Config, max_steps: int = MAX_STEPS) -> dict[str, np.ndarray]:
-    """``{run id: path (steps + 1, 2)}`` from torch.optim for every run it can express."""
+def torch_paths(config: Config, max_steps: int = MAX_STEPS, deadline: float | None = None) -> dict[str, np.ndarray]:
+    """``{run id: path (steps + 1, 2)}`` from torch.optim for every run it can express.
+
+    ``deadline``: a `time.monotonic()` value after which `TimeoutError` is raised.
+    """
+    import time
+
     import torch
 
     try:
@@ -72,6 +77,8 @@ def torch_paths(config: Config, max_steps: int = MAX_STEPS) -> dict[str, np.ndar
         path[0] = start
         with np.errstate(all="ignore"):
             for t in range(steps):
+                if deadline is not None and not t % 64 and time.monotonic() > deadline:
+                    raise TimeoutError("the PyTorch check ran past its deadline")
                 point = w.detach().numpy().copy()
                 g = np.asarray(grad(point[None], t), dtype=np.float64)[0]
                 if not np.all(np.isfinite(g)):
@@ -98,7 +105,9 @@ def overlay_trace(config: Config | None, on: bool) -> dict:
              "marker": {"symbol": "circle-open", "size": 7, "color": "white", "line": {"width": 1.5}}}
     if not on or config is None:
         return trace
-    paths = torch_paths(config)
+    from .budget import deadline
+
+    paths = torch_paths(config, deadline=deadline("torch-check"))
     xs: list = []
     ys: list = []
     for path in paths.values():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from optimizers import schedules
+from surfaces.formula import FormulaError, parse_formula
 
 from . import urlstate
 from .config import CUSTOM, Config
@@ -53,8 +54,8 @@ COURSE_SCHEDULES = {   # the course's closed forms as LambdaLR factors η_t/η�
 HEADER = '''"""Exported from the optimizer-trajectory visualizer: {query}
 
 Each run is torch.optim (plus an lr_scheduler) on its own 2-parameter tensor, the
-loop the app's engine equals. `python {{file}}` prints the final points; `--json`
-prints every path.
+loop the app's engine equals. `python trajectories_torch.py` prints the final points;
+`--json` prints every path.
 """
 import builtins
 import json
@@ -65,7 +66,7 @@ import numpy as np
 import torch
 from torch import cos, exp, sin, sqrt, tan, tanh, log
 
-pi, e = math.pi, math.e
+pi, e, inf, nan = math.pi, math.e, math.inf, math.nan
 torch.set_default_dtype(torch.float64)
 '''
 
@@ -274,6 +275,21 @@ def _kwargs(values: dict) -> str:
     return ", ".join(f"{k}={_literal(v)}" for k, v in values.items())
 
 
+class ExportError(ValueError):
+    """The configuration cannot be written as a script; the message says why (for the user)."""
+
+
+def formula_code(text: str, variables: tuple[str, ...], what: str) -> str:
+    """``text`` parsed by the formula whitelist and printed back from its tree (never the raw text).
+
+    Raises `ExportError` naming ``what`` when the text does not parse.
+    """
+    try:
+        return parse_formula(text, variables).text
+    except FormulaError as err:
+        raise ExportError(f"Nothing exported: the {what} does not parse ({err}).") from None
+
+
 def optimizer_code(run) -> str | None:
     """``lambda p: torch.optim.Adam(p, ...)`` for a run, or None if the script cannot express it."""
     name, kwargs = run.optimizer, dict(run.kwargs)
@@ -303,7 +319,8 @@ def _scheduler(name: str, params: dict, lr: float) -> str:
             **{k: _literal(float(v)) for k, v in params.items()})
         return f"torch.optim.lr_scheduler.LambdaLR(o, lambda t: {body})"
     if name in ("LambdaLR", "MultiplicativeLR"):
-        return f"torch.optim.lr_scheduler.{name}(o, lambda t: {params['lr_lambda']})"
+        body = formula_code(params["lr_lambda"], ("t",), f"{name} lr_lambda")
+        return f"torch.optim.lr_scheduler.{name}(o, lambda t: {body})"
     if name == "SequentialLR":
         inner = ", ".join(_scheduler(n, p, lr) for n, p in params["schedulers"])
         return (f"torch.optim.lr_scheduler.SequentialLR(o, schedulers=[{inner}], "
@@ -315,7 +332,8 @@ def _scheduler(name: str, params: dict, lr: float) -> str:
 
 def _surface_code(config: Config) -> list[str]:
     if config.surface == CUSTOM:
-        return ["", "", "def f(w):", "    x, y = w[0], w[1]", f"    return {config.formula}"]
+        return ["", "", "def f(w):", "    x, y = w[0], w[1]",
+                f"    return {formula_code(config.formula, ('x', 'y'), 'custom formula')}"]
     import surfaces
 
     surface = surfaces.get(config.surface)
@@ -342,7 +360,16 @@ def _surface_code(config: Config) -> list[str]:
 
 
 def script(config: Config, query: str = "") -> str:
-    """The PyTorch script of ``config`` (``query``: the link it came from, for the header)."""
+    """The PyTorch script of ``config`` (``query``: the link it came from, for the header).
+
+    Every piece of user text in it is either a number or a formula printed back from its
+    parsed tree (`formula_code`); ``query`` (made by `urlstate.encode`, percent-encoded)
+    goes only into the docstring, with quotes, backslashes and non-printing characters dropped.
+
+    Raises:
+      ExportError: a formula or lr_lambda does not parse, or the configuration is over the
+        script's cost budget; the message says why.
+    """
     safe_query = "".join(ch for ch in query if ch.isprintable() and ch not in '"\\')[:2000]
     out = [HEADER.format(query=safe_query), HELPERS]
     out += [CLASSES[name] for name in ("Momentum", "LocalGains", "Lion", "Newton", "SWATS")
@@ -356,7 +383,10 @@ def script(config: Config, query: str = "") -> str:
         out.append(MINIBATCH)
     from .scene import compute
 
-    invalid = {r.run_id: r.error for r in compute(config).results if r.error}
+    scene = compute(config, "torch-script")
+    if scene.refused:
+        raise ExportError(scene.error)
+    invalid = {r.run_id: r.error for r in scene.results if r.error}
     body = ["", "", "if __name__ == \"__main__\":", "    paths = {}"]
     for run in config.runs:
         opt = optimizer_code(run)

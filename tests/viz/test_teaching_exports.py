@@ -106,7 +106,8 @@ def test_csv_and_json_hold_every_step():
 def test_the_gif_is_a_small_animation():
     from PIL import Image
 
-    payload = export("gif", decode("?" + presets.get("schedules").query))
+    payload, notice = export("gif", decode("?" + presets.get("schedules").query))
+    assert notice == ""
     data = base64.b64decode(payload["content"])
     image = Image.open(io.BytesIO(data))
     assert payload["filename"].endswith(".gif") and image.format == "GIF"
@@ -115,10 +116,12 @@ def test_the_gif_is_a_small_animation():
 
 
 def test_download_callback_validates_its_trigger():
-    assert download_response("junk", None) is no_update
-    assert download_response(None, {"search": "?surface=ravine&run=SGD"}) is no_update
-    assert download_response(ids.EXPORT_CSV, "garbage")["filename"] == "trajectories.csv"
-    assert "torch.optim" in download_response(ids.EXPORT_TORCH, {"search": "?" + presets.get("ravine").query})["content"]
+    assert download_response("junk", None) == (no_update, no_update)
+    assert download_response(None, {"search": "?surface=ravine&run=SGD"}) == (no_update, no_update)
+    payload, notice = download_response(ids.EXPORT_CSV, "garbage")
+    assert payload["filename"] == "trajectories.csv" and notice == ""
+    payload, notice = download_response(ids.EXPORT_TORCH, {"search": "?" + presets.get("ravine").query})
+    assert "torch.optim" in payload["content"] and notice == ""
     assert current_config({"search": "?" + "x" * 9000}).runs      # junk → the default scene
 
 
@@ -134,13 +137,13 @@ def test_torch_check_equals_the_engine():
 
 
 def test_torch_overlay_patch():
-    patch = torch_response(["on"], {"search": "?" + presets.get("ravine").query})
-    assert isinstance(patch, Patch)
+    patch, notice = torch_response(["on"], {"search": "?" + presets.get("ravine").query})
+    assert isinstance(patch, Patch) and notice == ""
     op = patch.to_plotly_json()["operations"][0]
     assert op["location"] == ["data", TORCH_TRACE]
     trace = op["params"]["value"]
     assert trace["x"][:3] == [10.0, 8.0, 6.4] and trace["x"].count(None) == 2
-    off = torch_response([], None).to_plotly_json()["operations"][0]["params"]["value"]
+    off = torch_response([], None)[0].to_plotly_json()["operations"][0]["params"]["value"]
     assert off["x"] == [] and torch_response("junk", 5) is not None
 
 

@@ -57,6 +57,8 @@ def scene_response(trigger, surface, surface_params, formula, bounds, start, ste
                                   sigma, batch, seed, runs, _values_by_run(hp_items), schedules_store,
                                   tolerance)
     scene = compute(config)
+    if scene.refused:           # over the cost budget: keep the last views and say why
+        return (no_update,) * 5 + (scene.error, "", no_update, no_update)
     if scene.surface is None:   # e.g. a formula that does not parse: keep the last good views
         return (no_update,) * 6 + (scene.error, no_update, no_update)
     results = scene.results

@@ -14,7 +14,7 @@ import surfaces
 from dash import (ALL, ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx,
                   html, no_update)
 
-from .. import ids, presets, urlstate
+from .. import budget, ids, presets, urlstate
 from ..config import CUSTOM, Config, default_runs, read_config, read_runs
 from ..controls import to_slider
 from ..equations import markdown
@@ -281,31 +281,42 @@ EXPORTS = {ids.EXPORT_CSV: "csv", ids.EXPORT_JSON: "json", ids.EXPORT_TORCH: "to
 
 
 def download_response(trigger, url_state):
-
+    """The download (or no update) and the export notice: empty, or why nothing was exported."""
     kind = EXPORTS.get(trigger) if isinstance(trigger, str) else None
     if kind is None:
-        return no_update
-    payload = export(kind, current_config(url_state))
-    return payload if payload is not None else no_update
+        return no_update, no_update
+    payload, notice = export(kind, current_config(url_state))
+    return (payload if payload is not None else no_update), notice
 
 
 @callback(
-    Output(ids.DOWNLOAD, "data"),
+    Output(ids.DOWNLOAD, "data"), Output(ids.EXPORT_NOTICE, "children"),
     *(Input(i, "n_clicks") for i in EXPORTS), State(ids.URL_STATE, "data"),
     prevent_initial_call=True,
 )
 def download(*args):
     if not any(t.get("value") for t in ctx.triggered):
-        return no_update
+        return no_update, no_update
     return download_response(ctx.triggered_id, args[-1])
 
 
 def torch_response(toggle, url_state):
-    """A Patch of the contour's torch.optim trace (emptied when the switch is off)."""
+    """A Patch of the contour's torch.optim trace (emptied when the switch is off) and the export
+    notice (why the check was not run, if it was not)."""
     on = isinstance(toggle, list) and "on" in toggle
     patch = Patch()
-    patch["data"][TORCH_TRACE] = overlay_trace(current_config(url_state) if on else None, on)
-    return patch
+    config = current_config(url_state) if on else None
+    notice = ""
+    if config is not None:
+        cost = budget.estimate(config, "torch-check")
+        if not cost.ok:
+            config, notice = None, cost.message(budget.hint(config, "torch-check"))
+    try:
+        patch["data"][TORCH_TRACE] = overlay_trace(config, on)
+    except TimeoutError:
+        patch["data"][TORCH_TRACE] = overlay_trace(None, False)
+        notice = budget.stopped("torch-check")
+    return patch, notice
 
 
 # STATUS is written with every new scene, so the gate fires after the scene callback and a
@@ -319,7 +330,7 @@ clientside_callback(
 
 
 @callback(
-    Output(ids.CONTOUR, "figure", allow_duplicate=True),
+    Output(ids.CONTOUR, "figure", allow_duplicate=True), Output(ids.EXPORT_NOTICE, "children", allow_duplicate=True),
     Input(ids.TORCH_CHECK_REQUEST, "data"), State(ids.TORCH_CHECK, "value"), State(ids.URL_STATE, "data"),
     prevent_initial_call=True,
 )
@@ -360,7 +371,15 @@ def inspector_response(toggle, step, url_state):
         patch["layout"]["annotations"] = []
         return [], patch
     config = current_config(url_state)
-    views = inspect(config, int(step))
+    cost = budget.estimate(config, "inspector", int(step))
+    if not cost.ok:
+        patch["layout"]["annotations"] = []
+        return html.P(cost.message(": inspect an earlier step, or fewer runs"), className="notice"), patch
+    try:
+        views = inspect(config, int(step), deadline=budget.deadline("inspector"))
+    except TimeoutError:
+        patch["layout"]["annotations"] = []
+        return html.P(budget.stopped("inspector"), className="notice"), patch
     table = rows(views)
     columns = ("run", "w", "g", "Δw", "lr", "effective lr", "state")
     head = html.Thead(html.Tr([html.Th(c, scope="col") for c in columns]))

@@ -1,0 +1,184 @@
+"""What one request may cost, known before any work starts, and a wall-clock stop behind it.
+
+A class server is shared: one student's request must not hold a worker for a minute.
+Every request that simulates (a scene, an export, the step inspector, the PyTorch check,
+a GIF) first estimates its cost from the configuration alone — runs × steps × the cost
+of one step, where a step costs the optimizer's update plus the surface's gradient (for
+a custom formula: the operations of its derivative graph, `surfaces.formula.node_count`)
+plus the loss when a schedule reads it — and is refused with a message naming the limit
+when the estimate is over. The costs are microseconds per step measured on a 2-core
+EPYC VM (`benchmarks` reports estimate against measurement); they are deliberately on
+the high side. A request that is under budget but meets a slow machine is stopped by a
+deadline (`deadline`, passed on to `optimizers.simulate`) at a multiple of its limit.
+
+Pure functions of a validated `viz.config.Config`; nothing here keeps state.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import optimizers
+import surfaces
+from optimizers import schedules
+from surfaces.formula import FormulaError, node_count, parse_formula
+
+from .config import CUSTOM, Config
+
+# Seconds of estimated computing one request may take, per kind of request.
+LIMITS = {"scene": 1.0, "csv": 1.5, "json": 1.5, "gif": 1.5, "torch-script": 1.0, "torch-check": 1.5,
+          "inspector": 0.1}
+# A request under budget is still stopped once it has run this many times its limit (a busy machine).
+DEADLINE_FACTOR = 3.0
+
+# µs per step of one run: the update rule on (1, 2) arrays (`Optimizer.update`) ...
+ARRAY_US = {"SGD": 8, "ASGD": 12, "Rprop": 22, "Adagrad": 10, "RMSprop": 12, "Adadelta": 15, "Adam": 12,
+            "AdamW": 12, "Adamax": 12, "NAdam": 14, "RAdam": 14, "Adafactor": 28, "Momentum": 10,
+            "LocalGains": 35, "Lion": 22, "SWATS": 50, "Newton": 80}
+FAST_US = 3          # ... or its Python-float kernel (`Optimizer.fast`), when `simulate` can take it
+# The surface's gradient and value at one point (µs); the scalar gradient (`Surface.grad_scalar`) ~1 µs.
+GRAD_US = {"ravine": 7, "rosenbrock": 12, "quadratic": 20, "booth": 17, "matyas": 10, "beale": 35,
+           "himmelblau": 18, "goldstein_price": 105, "six_hump_camel": 19, "styblinski_tang": 16,
+           "rastrigin": 14, "ackley": 39, "levi13": 36, "saddle": 7, "monkey_saddle": 10,
+           "plateau_cliff": 22, "linear_regression": 20}
+DEFAULT_GRAD_US = 110
+SCALAR_GRAD_US = 1
+HESSIAN_US = 140     # a built-in Hessian (Newton)
+# A custom formula: a fixed cost per call plus each operation of its derivative graph on (1,) arrays.
+FORMULA_CALL_US, FORMULA_NODE_US = 30, 2.6
+LOSS_SCHEDULE_US = 35   # ReduceLROnPlateau reads the loss at each step
+NOISE_US = 10
+# Whole-path passes after the loop (losses, divergence, figures): per point of every run.
+PATH_US = 0.3
+# Writing one step of one run: CSV and JSON rows; a torch.optim step (the PyTorch check).
+WRITE_US = {"csv": 5.0, "json": 6.0}
+TORCH_STEP_US = 70
+GIF_US = 250_000     # drawing the 48 frames of a GIF
+REPLAY_US = 15       # the inspector's Python loop around each replayed update
+
+
+@dataclass(frozen=True)
+class Estimate:
+    seconds: float
+    limit: float
+    what: str                      # e.g. "this scene", "the CSV export"
+
+    @property
+    def ok(self) -> bool:
+        return self.seconds <= self.limit
+
+    def message(self, hint: str = "") -> str:
+        return (f"Not computed: {self.what} would need about {_seconds(self.seconds)} of computing, over "
+                f"the server's limit of {_seconds(self.limit)} per request{hint}.")
+
+
+def _seconds(s: float) -> str:
+    return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.1f} s"
+
+
+def formula_step_us(formula: str, hessian: bool = False) -> float:
+    """µs of one gradient (and Hessian) of a custom formula at one point, from its derivative graph."""
+    try:
+        expr = parse_formula(formula, ("x", "y"))
+    except FormulaError:
+        return 0.0             # not computed at all: the formula's own message says why
+    fx, fy = expr.diff("x"), expr.diff("y")
+    parts = [fx, fy] + ([fx.diff("x"), fx.diff("y"), fy.diff("y")] if hessian else [])
+    return FORMULA_CALL_US * (2 if hessian else 1) + FORMULA_NODE_US * node_count(*parts)
+
+
+def _fast_ok(config: Config, run) -> bool:
+    """Whether `simulate` steps this run with its Python-float kernel (see optimizers.engine)."""
+    spec = optimizers.spec(run.optimizer)
+    if getattr(optimizers.get(run.optimizer, **run.kwargs), "fast", None) is None or spec.name == "Newton":
+        return False
+    if run.schedule is None:
+        return True
+    try:
+        schedule = schedules.get(run.schedule[0], **run.schedule[1])
+    except ValueError:
+        return True
+    return not schedule.needs_loss and not schedule.cycles
+
+
+def step_us(config: Config, run) -> float:
+    """Estimated µs of one step of ``run`` in ``config`` (the update, the gradient, the schedule)."""
+    custom = config.surface == CUSTOM
+    newton = run.optimizer == "Newton"
+    stochastic = config.sigma > 0 or (config.batch is not None and not custom
+                                      and getattr(surfaces.get(config.surface), "dataset", None) is not None)
+    try:
+        fast = _fast_ok(config, run)
+    except ValueError:
+        fast = False
+    us = FAST_US if fast else ARRAY_US.get(run.optimizer, max(ARRAY_US.values()))
+    if custom:
+        us += formula_step_us(config.formula, hessian=newton)
+    else:
+        scalar = fast and not stochastic and getattr(surfaces.get(config.surface), "grad_scalar", None) is not None
+        us += SCALAR_GRAD_US if scalar else GRAD_US.get(config.surface, DEFAULT_GRAD_US)
+        us += HESSIAN_US if newton else 0
+    if run.schedule is not None and run.schedule[0] == "ReduceLROnPlateau":
+        us += LOSS_SCHEDULE_US + (us if custom else GRAD_US.get(config.surface, DEFAULT_GRAD_US))
+    if stochastic:
+        us += NOISE_US
+    return us
+
+
+def scene_seconds(config: Config, steps: int | None = None) -> float:
+    """Estimated seconds to simulate every run of ``config`` for ``steps`` (default: all) steps."""
+    steps = config.steps if steps is None else steps
+    return sum(steps * (step_us(config, run) + PATH_US) for run in config.runs) * 1e-6
+
+
+def estimate(config: Config, kind: str = "scene", step: int | None = None) -> Estimate:
+    """The cost of a request of ``kind`` (a key of `LIMITS`) for ``config``, before doing any of it."""
+    run_steps = len(config.runs) * (config.steps + 1)
+    if kind == "scene":
+        return Estimate(scene_seconds(config), LIMITS[kind], "this scene")
+    if kind in WRITE_US:
+        seconds = scene_seconds(config) + run_steps * WRITE_US[kind] * 1e-6
+        return Estimate(seconds, LIMITS[kind], f"the {kind.upper()} export")
+    if kind == "gif":
+        return Estimate(scene_seconds(config) + GIF_US * 1e-6, LIMITS[kind], "the GIF export")
+    if kind == "torch-script":   # the script lists runs the engine rejects: one scene computation
+        return Estimate(scene_seconds(config), LIMITS[kind], "the PyTorch script")
+    if kind == "torch-check":
+        from .torch_check import MAX_STEPS
+
+        steps = min(config.steps, MAX_STEPS)
+        seconds = sum(steps * (TORCH_STEP_US + step_us(config, run)) for run in config.runs
+                      if optimizers.spec(run.optimizer).torch_class is not None) * 1e-6
+        return Estimate(seconds, LIMITS[kind], "the PyTorch check")
+    if kind == "inspector":
+        t = min(max(int(step or 0), 0), config.steps - 1) + 1
+        seconds = sum(t * (step_us(config, run) + ARRAY_US.get(run.optimizer, 80) + REPLAY_US)
+                      for run in config.runs) * 1e-6
+        return Estimate(seconds, LIMITS[kind], f"the step inspector at step {t - 1:,}")
+    raise ValueError(f"unknown kind of request {kind!r}")
+
+
+def steps_within(config: Config, kind: str = "scene") -> int:
+    """The most steps ``config`` could have and stay within the limit of ``kind`` (for the message)."""
+    per_step = estimate(config, kind).seconds / max(config.steps, 1)
+    return int(LIMITS[kind] / per_step) if per_step > 0 else config.steps
+
+
+def hint(config: Config, kind: str = "scene") -> str:
+    """``": use at most N steps or fewer runs"`` for a message."""
+    n = steps_within(config, kind)
+    return f": use at most {n:,} steps, fewer runs or a simpler formula" if n >= 10 else \
+        ": use fewer runs, fewer steps or a simpler formula"
+
+
+def deadline(kind: str = "scene") -> float:
+    """The `time.monotonic()` value after which a request of ``kind`` is stopped."""
+    return time.monotonic() + DEADLINE_FACTOR * LIMITS[kind]
+
+
+STOPPED = ("Stopped: the server is busy and this took longer than its limit of {limit} per request; "
+           "try again in a moment, or with fewer runs or steps.")
+
+
+def stopped(kind: str = "scene") -> str:
+    return STOPPED.format(limit=_seconds(DEADLINE_FACTOR * LIMITS[kind]))
