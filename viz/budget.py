@@ -51,8 +51,8 @@ NOISE_US = 10
 # Whole-path passes after the loop (losses, divergence, figures): per point of every run.
 PATH_US = 0.3
 # Writing one step of one run: CSV and JSON rows; a torch.optim step (the PyTorch check).
-WRITE_US = {"csv": 5.0, "json": 6.0}
-TORCH_STEP_US = 70
+WRITE_US = {"csv": 13.0, "json": 13.0}
+TORCH_STEP_US = 160
 GIF_US = 250_000     # drawing the 48 frames of a GIF
 REPLAY_US = 15       # the inspector's Python loop around each replayed update
 
@@ -152,7 +152,10 @@ def estimate(config: Config, kind: str = "scene", step: int | None = None) -> Es
         return Estimate(seconds, LIMITS[kind], "the PyTorch check")
     if kind == "inspector":
         t = min(max(int(step or 0), 0), config.steps - 1) + 1
-        seconds = sum(t * (step_us(config, run) + ARRAY_US.get(run.optimizer, 80) + REPLAY_US)
+        grad = formula_step_us(config.formula) if config.surface == CUSTOM else \
+            GRAD_US.get(config.surface, DEFAULT_GRAD_US)
+        # simulate() up to the step, then a Python replay with the array rule and array gradients
+        seconds = sum(t * (step_us(config, run) + ARRAY_US.get(run.optimizer, 80) + grad + REPLAY_US)
                       for run in config.runs) * 1e-6
         return Estimate(seconds, LIMITS[kind], f"the step inspector at step {t - 1:,}")
     raise ValueError(f"unknown kind of request {kind!r}")
