@@ -373,7 +373,7 @@ def test_jobs_start_cleanly_while_other_threads_use_the_cache(tmp_path):
     try:
         keys = [f"job-{i}" for i in range(6)]
         for key in keys:
-            manager.call_job_fn(key, _job, (str(tmp_path / "bg"),), {})
+            manager.call_job_fn(key, _job, (manager.handle.directory,), {})
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not all(manager.handle.get(k) for k in keys):
             time.sleep(0.05)
@@ -501,7 +501,7 @@ def test_a_sweep_process_keeps_its_result_for_the_web_server(tmp_path):
     from viz.sweep import results
     manager = background_manager({"VIZ_CACHE_DIR": str(tmp_path / "bg")})
     settings = form(n=7, steps=33, seed=5)
-    manager.call_job_fn("sweep-job", _sweep_job, (str(tmp_path / "bg"), settings), {})
+    manager.call_job_fn("sweep-job", _sweep_job, (manager.handle.directory, settings), {})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and manager.handle.get("sweep-job") is None:
         time.sleep(0.05)

@@ -35,6 +35,7 @@ from . import compute, ids, layout, results
 from .compute import BASIN, BATCH, SWEEP
 from .figures import FINAL_LOSS, METRICS, MINIMUM, heatmap_figure, positions
 from .layout import HIDE, SHOW, axis_options, metric_options
+from .manager import SweepStopped
 from .theory import theory_applies
 
 PREFERRED_Y = ("momentum", "beta1", "alpha", "rho", "beta", "lambd", "etaminus", "damping")
@@ -165,16 +166,19 @@ def sweep_response(progress: Callable | None, mode, optimizer, surface, schedule
         if progress is not None:
             progress((str(done / total), f"{done:,} / {total:,} runs"))
 
-    report(0, total)                   # the bar and the cancel button show at once, before the first chunk
-    result = results.load(spec)        # the same grid seen before (e.g. only the colour metric changed)
-    if result is not None:
-        report(total, total)
-    else:
-        try:
-            result = compute.run(spec, report)
-        except ValueError as err:      # settings the engine rejects, e.g. a schedule cycling a missing momentum
-            return no_update, no_update, f"Not run: {err}"
-        results.store(spec, result)
+    try:
+        report(0, total)               # the bar and the cancel button show at once (or the place in line)
+        result = results.load(spec)    # the same grid seen before (e.g. only the colour metric changed)
+        if result is not None:
+            report(total, total)
+        else:
+            try:
+                result = compute.run(spec, report)
+            except ValueError as err:  # settings the engine rejects, e.g. a schedule cycling a missing momentum
+                return no_update, no_update, f"Not run: {err}"
+            results.store(spec, result)
+    except SweepStopped as err:        # the machine's rules (viz.sweep.manager.JobGuard)
+        return no_update, no_update, f"Stopped: {err}."
     metric = metric if isinstance(metric, str) and metric in METRICS else FINAL_LOSS
     return heatmap_figure(result, metric), spec.args, summary(result)
 
@@ -195,6 +199,7 @@ def sweep_response(progress: Callable | None, mode, optimizer, surface, schedule
     running=[(Output(ids.RUN, "disabled"), True, False), (Output(ids.CANCEL, "disabled"), False, True),
              (Output(ids.PROGRESS_BOX, "style"), {"visibility": "visible"}, {"visibility": "hidden"})],
     cancel=[Input(ids.CANCEL, "n_clicks")],
+    cache_args_to_ignore=[0],       # the Run button's clicks: the same settings are the same sweep
     interval=250,
     prevent_initial_call=True,
 )

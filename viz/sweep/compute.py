@@ -12,8 +12,8 @@ call per chunk of cells, every swept hyperparameter passed as a per-run array:
 
 Chunks: `simulate` keeps the whole path, ``(steps + 1) × K × 2`` floats, so a
 200 × 200 × 500 sweep in one call would hold ~0.5 GB; cells are therefore split
-into chunks of at most ``CHUNK_CELL_STEPS / (steps + 1)`` runs (about 8,000 at
-500 steps, 400 at 10,000), each one `simulate` call: memory stays near 100 MB per
+into chunks of at most ``CHUNK_CELL_STEPS / (steps + 1)`` runs (about 2,000 at
+500 steps, 100 at 10,000), each one `simulate` call: memory stays near 25 MB per
 sweep, a grid that fits is one call, and the progress bar has something to report.
 Chunks of a few thousand runs are as fast as one huge call (which leaves the cache).
 
@@ -46,7 +46,7 @@ MAX_SIDE = 200                      # cells per axis
 MAX_CELLS = MAX_SIDE * MAX_SIDE     # 40,000 runs
 MAX_STEPS = 10_000
 MIN_TOLERANCE, MAX_TOLERANCE = 1e-12, 1e3
-CHUNK_CELL_STEPS = 4_000_000        # runs × (steps + 1) per simulate() call: ≤ 100 MB of path and loss
+CHUNK_CELL_STEPS = 1_000_000        # runs × (steps + 1) per simulate() call: ≤ 25 MB of path and loss
 MAX_CHUNK = 8192                    # beyond this, one call gets no faster (measured) and progress gets coarse
 MAX_START = 1e6
 SWEEP, BASIN = "sweep", "basin"

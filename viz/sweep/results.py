@@ -3,9 +3,9 @@
 Showing another colour metric (final loss, steps to tolerance, minimum reached) of a
 grid, or coming back to the same settings, reads the per-cell results of the first
 run instead of re-running it. Entries live in a diskcache directory beside the
-background manager's (``$VIZ_CACHE_DIR/results`` or ``.cache/background/results``),
+background manager's (``results`` under `manager.cache_root`: ``$VIZ_CACHE_DIR`` or the user's cache directory),
 shared by every gunicorn worker and sweep process of the machine, bounded in size
-(least recently used evicted). The key is the sweep's normalised settings plus a
+(least recently used evicted) and each entry expires after `TTL`. The key is the sweep's normalised settings plus a
 digest of the engine's source, so an entry is never served for other settings or
 after the code changed; a miss, an unreadable entry or a full disk only mean the
 grid is simulated. Under Celery (``REDIS_URL`` set) nothing is kept: workers may be
@@ -24,9 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from .compute import SweepResult, SweepSpec
-from .manager import DEFAULT_CACHE, ROOT
+from .manager import ROOT, cache_root
 
 LIMIT = 128 * 2**20          # bytes of results kept
+TTL = 7 * 24 * 3600          # seconds a result is kept
 FIELDS = ("final_loss", "steps_to_tolerance", "diverged_at", "basin")
 
 
@@ -49,7 +50,7 @@ def directory(environ=None) -> Path | None:
     environ = os.environ if environ is None else environ
     if environ.get("REDIS_URL", "").strip():
         return None
-    return Path(environ.get("VIZ_CACHE_DIR") or DEFAULT_CACHE) / "results"
+    return cache_root(environ) / "results"
 
 
 def key(spec: SweepSpec) -> str:
@@ -94,6 +95,6 @@ def store(spec: SweepSpec, result: SweepResult) -> None:
     entry.update(seconds=result.seconds, calls=result.calls)
     try:
         with _open(path) as cache:
-            cache.set(key(spec), entry)
+            cache.set(key(spec), entry, expire=TTL)
     except Exception:        # a full or read-only disk: the next look simulates again
         pass
