@@ -25,7 +25,7 @@ from .conftest import post, strict_json
 
 NESTED = "x/(" * 60 + "x" + ")" * 60
 RUNS = "&".join(f"run={name}:lr=0.001" for name in ["SWATS", "Adam", "SGD", "NAdam"] * 4)
-ATTACK = f"?surface=custom&f={quote(NESTED)}&xmin=1&xmax=4&ymin=1&ymax=4&start=2,2&steps=5000&{RUNS}"
+ATTACK = f"?surface=custom&f={quote(NESTED)}&bounds=1,4,1,4&start=2,2&steps=5000&{RUNS}"
 LARGEST = "?surface=ravine&start=10,1&steps=5000&" + "&".join(
     f"run=Adam:lr={lr}" for lr in np.geomspace(1e-3, 1e-1, 16).round(6))
 
