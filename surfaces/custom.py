@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .base import Surface, split, stack_grad, stack_hessian
-from .formula import parse_formula
+from .formula import evaluate_together, parse_formula
 
 DEFAULT_FORMULA = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
 DEFAULT_BOUNDS = ((-5.0, 5.0), (-5.0, 5.0))
@@ -66,13 +66,13 @@ def custom(formula: str = DEFAULT_FORMULA, bounds: Any = DEFAULT_BOUNDS, start: 
         x, y = split(xy)
         return expr(x=x, y=y)
 
-    def grad(xy):
+    def grad(xy):   # both partials in one pass: their shared subtrees are computed once
         x, y = split(xy)
-        return stack_grad(fx(x=x, y=y), fy(x=x, y=y))
+        return stack_grad(*evaluate_together((fx, fy), x=x, y=y))
 
     def hessian(xy):
         x, y = split(xy)
-        return stack_hessian(fxx(x=x, y=y), fxy(x=x, y=y), fyy(x=x, y=y))
+        return stack_hessian(*evaluate_together((fxx, fxy, fyy), x=x, y=y))
 
     (x0, x1), (y0, y1) = bounds
     gx, gy = np.meshgrid(np.linspace(x0, x1, _GRID), np.linspace(y0, y1, _GRID))

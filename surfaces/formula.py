@@ -33,7 +33,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["FormulaError", "Expr", "parse_formula", "node_count", "FUNCTIONS", "CONSTANTS",
+__all__ = ["FormulaError", "Expr", "parse_formula", "node_count", "evaluate_together", "FUNCTIONS", "CONSTANTS",
            "MAX_LENGTH", "MAX_NODES", "MAX_DEPTH", "MAX_EXPONENT"]
 
 MAX_LENGTH = 300     # characters
@@ -398,6 +398,23 @@ class Expr:
 
     def __repr__(self) -> str:
         return f"Expr({str(self)!r}, variables={self.variables})"
+
+
+def evaluate_together(exprs: tuple[Expr, ...] | list[Expr], **arrays) -> list[np.ndarray]:
+    """Evaluate several expressions of one builder (a formula and its derivatives) in one pass:
+    a subtree they share is computed once, so the cost is `node_count` of them together."""
+    first = exprs[0]
+    missing = [v for v in first.variables if v not in arrays]
+    extra = [k for k in arrays if k not in first.variables]
+    if missing or extra or any(e._builder is not first._builder for e in exprs):
+        raise TypeError(f"formula takes the variables {', '.join(first.variables)}; "
+                        f"missing {missing}, unexpected {extra} (or expressions of other formulas)")
+    env = {k: np.asarray(v, dtype=np.float64) for k, v in arrays.items()}
+    shape = np.broadcast_shapes(*(a.shape for a in env.values()))
+    memo: dict = {}
+    with np.errstate(all="ignore"):
+        outs = [_evaluate(e._node, env, memo) for e in exprs]
+    return [np.array(np.broadcast_to(np.asarray(o, dtype=np.float64), shape)) for o in outs]
 
 
 def node_count(*exprs: Expr) -> int:

@@ -29,7 +29,7 @@ from .config import CUSTOM, Config
 LIMITS = {"scene": 1.0, "csv": 1.5, "json": 1.5, "gif": 1.5, "torch-script": 1.0, "torch-check": 1.5,
           "inspector": 0.1}
 # A request under budget is still stopped once it has run this many times its limit (a busy machine).
-DEADLINE_FACTOR = 3.0
+DEADLINE_FACTOR = 2.0
 
 # µs per step of one run: the update rule on (1, 2) arrays (`Optimizer.update`) ...
 ARRAY_US = {"SGD": 8, "ASGD": 12, "Rprop": 22, "Adagrad": 10, "RMSprop": 12, "Adadelta": 15, "Adam": 12,
@@ -45,7 +45,7 @@ DEFAULT_GRAD_US = 110
 SCALAR_GRAD_US = 1
 HESSIAN_US = 140     # a built-in Hessian (Newton)
 # A custom formula: a fixed cost per call plus each operation of its derivative graph on (1,) arrays.
-FORMULA_CALL_US, FORMULA_NODE_US = 30, 2.6
+FORMULA_CALL_US, FORMULA_NODE_US = 30, 3.5
 LOSS_SCHEDULE_US = 35   # ReduceLROnPlateau reads the loss at each step
 NOISE_US = 10
 # Whole-path passes after the loop (losses, divergence, figures): per point of every run.
@@ -101,7 +101,15 @@ def _fast_ok(config: Config, run) -> bool:
     return not schedule.needs_loss and not schedule.cycles
 
 
-def step_us(config: Config, run) -> float:
+def _formula_costs(config: Config) -> dict[bool, float]:
+    """µs of the custom formula's gradient, without and with its Hessian (computed once per estimate)."""
+    if config.surface != CUSTOM:
+        return {}
+    newton = any(run.optimizer == "Newton" for run in config.runs)
+    return {False: formula_step_us(config.formula), True: formula_step_us(config.formula, True) if newton else 0.0}
+
+
+def step_us(config: Config, run, formula: dict | None = None) -> float:
     """Estimated µs of one step of ``run`` in ``config`` (the update, the gradient, the schedule)."""
     custom = config.surface == CUSTOM
     newton = run.optimizer == "Newton"
@@ -113,7 +121,8 @@ def step_us(config: Config, run) -> float:
         fast = False
     us = FAST_US if fast else ARRAY_US.get(run.optimizer, max(ARRAY_US.values()))
     if custom:
-        us += formula_step_us(config.formula, hessian=newton)
+        formula = _formula_costs(config) if formula is None else formula
+        us += formula[newton]
     else:
         scalar = fast and not stochastic and getattr(surfaces.get(config.surface), "grad_scalar", None) is not None
         us += SCALAR_GRAD_US if scalar else GRAD_US.get(config.surface, DEFAULT_GRAD_US)
@@ -127,51 +136,76 @@ def step_us(config: Config, run) -> float:
 
 def scene_seconds(config: Config, steps: int | None = None) -> float:
     """Estimated seconds to simulate every run of ``config`` for ``steps`` (default: all) steps."""
-    steps = config.steps if steps is None else steps
-    return sum(steps * (step_us(config, run) + PATH_US) for run in config.runs) * 1e-6
+    return _Costs(config).seconds("scene", config.steps if steps is None else steps)
+
+
+class _Costs:
+    """Per-step costs of each run of one configuration, worked out once; `seconds` for any step count."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        formula = _formula_costs(config)
+        self.per_run = [step_us(config, run, formula) for run in config.runs]
+        self.torch = [us for us, run in zip(self.per_run, config.runs)
+                      if optimizers.spec(run.optimizer).torch_class is not None]
+        self.replay = [ARRAY_US.get(run.optimizer, max(ARRAY_US.values())) + REPLAY_US +
+                       (formula[False] if formula else GRAD_US.get(config.surface, DEFAULT_GRAD_US))
+                       for run in config.runs]
+
+    def seconds(self, kind: str, steps: int, step: int | None = None) -> float:
+        scene = steps * sum(us + PATH_US for us in self.per_run) * 1e-6
+        runs = len(self.per_run)
+        if kind in ("scene", "torch-script"):    # (the script lists runs the engine rejects: one scene)
+            return scene
+        if kind in WRITE_US:
+            return scene + runs * (steps + 1) * WRITE_US[kind] * 1e-6
+        if kind == "gif":
+            return scene + GIF_US * 1e-6
+        if kind == "torch-check":
+            from .torch_check import MAX_STEPS
+
+            return min(steps, MAX_STEPS) * sum(TORCH_STEP_US + us for us in self.torch) * 1e-6
+        if kind == "inspector":   # simulate() up to the step, then a Python replay with the array rule
+            t = min(max(int(step or 0), 0), steps - 1) + 1
+            return t * sum(us + replay for us, replay in zip(self.per_run, self.replay)) * 1e-6
+        raise ValueError(f"unknown kind of request {kind!r}")
+
+
+WHAT = {"scene": "this scene", "csv": "the CSV export", "json": "the JSON export", "gif": "the GIF export",
+        "torch-script": "the PyTorch script", "torch-check": "the PyTorch check"}
 
 
 def estimate(config: Config, kind: str = "scene", step: int | None = None) -> Estimate:
     """The cost of a request of ``kind`` (a key of `LIMITS`) for ``config``, before doing any of it."""
-    run_steps = len(config.runs) * (config.steps + 1)
-    if kind == "scene":
-        return Estimate(scene_seconds(config), LIMITS[kind], "this scene")
-    if kind in WRITE_US:
-        seconds = scene_seconds(config) + run_steps * WRITE_US[kind] * 1e-6
-        return Estimate(seconds, LIMITS[kind], f"the {kind.upper()} export")
-    if kind == "gif":
-        return Estimate(scene_seconds(config) + GIF_US * 1e-6, LIMITS[kind], "the GIF export")
-    if kind == "torch-script":   # the script lists runs the engine rejects: one scene computation
-        return Estimate(scene_seconds(config), LIMITS[kind], "the PyTorch script")
-    if kind == "torch-check":
-        from .torch_check import MAX_STEPS
-
-        steps = min(config.steps, MAX_STEPS)
-        seconds = sum(steps * (TORCH_STEP_US + step_us(config, run)) for run in config.runs
-                      if optimizers.spec(run.optimizer).torch_class is not None) * 1e-6
-        return Estimate(seconds, LIMITS[kind], "the PyTorch check")
+    if kind not in LIMITS:
+        raise ValueError(f"unknown kind of request {kind!r}")
+    seconds = _Costs(config).seconds(kind, config.steps, step)
     if kind == "inspector":
-        t = min(max(int(step or 0), 0), config.steps - 1) + 1
-        grad = formula_step_us(config.formula) if config.surface == CUSTOM else \
-            GRAD_US.get(config.surface, DEFAULT_GRAD_US)
-        # simulate() up to the step, then a Python replay with the array rule and array gradients
-        seconds = sum(t * (step_us(config, run) + ARRAY_US.get(run.optimizer, 80) + grad + REPLAY_US)
-                      for run in config.runs) * 1e-6
-        return Estimate(seconds, LIMITS[kind], f"the step inspector at step {t - 1:,}")
-    raise ValueError(f"unknown kind of request {kind!r}")
+        t = min(max(int(step or 0), 0), config.steps - 1)
+        return Estimate(seconds, LIMITS[kind], f"the step inspector at step {t:,}")
+    return Estimate(seconds, LIMITS[kind], WHAT[kind])
 
 
 def steps_within(config: Config, kind: str = "scene") -> int:
-    """The most steps ``config`` could have and stay within the limit of ``kind`` (for the message)."""
-    per_step = estimate(config, kind).seconds / max(config.steps, 1)
-    return int(LIMITS[kind] / per_step) if per_step > 0 else config.steps
+    """The most steps ``config`` could have and stay within the limit of ``kind`` (0 if none would)."""
+    costs = _Costs(config)
+    lo, hi = 0, config.steps
+    while lo < hi:                      # the cost grows with the steps: bisect
+        mid = (lo + hi + 1) // 2
+        if costs.seconds(kind, mid, mid - 1) <= LIMITS[kind]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def hint(config: Config, kind: str = "scene") -> str:
-    """``": use at most N steps or fewer runs"`` for a message."""
+    """``": use at most N steps, fewer runs or a simpler formula"`` for a message."""
+    from .config import MIN_STEPS
+
     n = steps_within(config, kind)
-    return f": use at most {n:,} steps, fewer runs or a simpler formula" if n >= 10 else \
-        ": use fewer runs, fewer steps or a simpler formula"
+    return f": use at most {n:,} steps, fewer runs or a simpler formula" if n >= MIN_STEPS else \
+        ": use fewer runs or a simpler formula"
 
 
 def deadline(kind: str = "scene") -> float:

@@ -73,15 +73,15 @@ def compute(config: Config, kind: str = "scene") -> Scene:
     """
     from . import budget
 
+    cost = budget.estimate(config, kind)          # before anything: even building a custom surface costs
+    if not cost.ok:
+        return Scene(None, [], config.start or (0.0, 0.0), cost.message(budget.hint(config, kind)), refused=True)
+    deadline = budget.deadline(kind)
     try:
         surface = build_surface(config)
     except ValueError as err:
         return Scene(None, [], (0.0, 0.0), str(err))
     start = config.start if config.start is not None else surface.start
-    cost = budget.estimate(config, kind)
-    if not cost.ok:
-        return Scene(None, [], start, cost.message(budget.hint(config, kind)), refused=True)
-    deadline = budget.deadline(kind)
     starts = np.array([start], dtype=np.float64)
     try:
         noise = _noise(config, surface)
