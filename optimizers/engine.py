@@ -121,16 +121,32 @@ FUSED_MIN_K = 512
 
 
 # Steps between two looks at the clock when `simulate` was given a deadline.
-CLOCK_EVERY = 256
+CLOCK_EVERY = 16
+# ... and at most this long (seconds) between two chances for other work to run: `time.sleep(0)`
+# gives up the GIL to other threads, and under a cooperative server (gevent, which patches
+# `time.sleep`) lets other requests of the same process go ahead, so a long simulation never
+# holds them up for more than this.
+YIELD_EVERY = 0.005
 
 
-def _check_clock(deadline: float | None) -> None:
-    if deadline is not None and time.monotonic() > deadline:
-        raise TimeoutError("simulate(): the deadline passed before the runs finished")
+class _Clock:
+    """The deadline of one `simulate` call: `tick` raises `TimeoutError` once it has passed."""
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+        self.last = time.monotonic()
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        if now > self.deadline:
+            raise TimeoutError("simulate(): the deadline passed before the runs finished")
+        if now - self.last > YIELD_EVERY:
+            time.sleep(0)
+            self.last = time.monotonic()
 
 
 def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=None,
-                 deadline: float | None = None) -> bool:
+                 deadline: _Clock | None = None) -> bool:
     """Fill ``path[1:]`` with a scalar kernel; False if Python raised (the caller reruns on arrays).
 
     With the surface's ``grad_scalar`` (and exact gradients) no NumPy call is made per step.
@@ -144,14 +160,14 @@ def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=
     try:
         if grad_scalar is not None and stochastic is None and two:
             for t in range(steps):
-                if not t % CLOCK_EVERY:
-                    _check_clock(deadline)
+                if deadline is not None and not t % CLOCK_EVERY:
+                    deadline.tick()
                 step(grad_scalar(p[0], p[1]), p, lr_seq[t])
                 rows[t] = (p[0], p[1])
         elif grad_scalar is not None and stochastic is None:
             for t in range(steps):
-                if not t % CLOCK_EVERY:
-                    _check_clock(deadline)
+                if deadline is not None and not t % CLOCK_EVERY:
+                    deadline.tick()
                 g = []
                 for i in range(0, 2 * k, 2):
                     g.extend(grad_scalar(p[i], p[i + 1]))
@@ -159,8 +175,8 @@ def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=
                 rows[t] = p[:]
         else:
             for t in range(steps):
-                if not t % CLOCK_EVERY:
-                    _check_clock(deadline)
+                if deadline is not None and not t % CLOCK_EVERY:
+                    deadline.tick()
                 g = grad(buf) if stochastic is None else stochastic(buf, t)
                 step(g.reshape(-1).tolist(), p, lr_seq[t])
                 rows[t] = p[:]
@@ -175,11 +191,11 @@ def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=
     return True
 
 
-def _inplace_loop(step, grad, stochastic, path: Array, lr_seq: list, deadline: float | None = None) -> None:
+def _inplace_loop(step, grad, stochastic, path: Array, lr_seq: list, deadline: _Clock | None = None) -> None:
     """Fill ``path[1:]`` with an in-place array kernel writing each step straight into the path."""
     for t in range(path.shape[0] - 1):
-        if not t % CLOCK_EVERY:
-            _check_clock(deadline)
+        if deadline is not None and not t % CLOCK_EVERY:
+            deadline.tick()
         p = path[t]
         step(grad(p) if stochastic is None else stochastic(p, t), p, path[t + 1], lr_seq[t])
 
@@ -215,21 +231,21 @@ class _Fused:
 
 
 def _fused_loop(step, fused: _Fused, planes: Array, loss: Array, lr_seq: list,
-                deadline: float | None = None) -> None:
+                deadline: _Clock | None = None) -> None:
     """`_inplace_loop` on coordinate planes ``(steps + 1, 2, K)`` with the surface's fused
     kernel, filling ``loss`` too (the in-place kernels are elementwise: they step the
     flattened planes as they would the interleaved positions)."""
     steps = planes.shape[0] - 1
     flat = planes.reshape(steps + 1, -1)
     for t in range(steps):
-        if not t % CLOCK_EVERY:
-            _check_clock(deadline)
+        if deadline is not None and not t % CLOCK_EVERY:
+            deadline.tick()
         step(fused(planes[t], loss[t]), flat[t], flat[t + 1], lr_seq[t])
     fused(planes[steps], loss[steps])
 
 
 def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic, path: Array,
-                lrs: Array, lr_seq, overrides_seq: dict, deadline: float | None = None) -> None:
+                lrs: Array, lr_seq, overrides_seq: dict, deadline: _Clock | None = None) -> None:
     """Step all runs as ``(K, 2)`` arrays with ``optimizer.update``, filling ``path[1:]``."""
     params = path[0].copy()
     state = optimizer.init(params)
@@ -237,8 +253,8 @@ def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic
     grad, update, hessian = surface.grad, optimizer.update, surface.hessian
     plain = not overrides_seq and not optimizer.needs_hessian
     for t in range(path.shape[0] - 1):
-        if not t % CLOCK_EVERY:
-            _check_clock(deadline)
+        if deadline is not None and not t % CLOCK_EVERY:
+            deadline.tick()
         g = grad(params) if stochastic is None else stochastic(params, t)
         if sched_state is not None:
             lrs[t] = sched_state.lr
@@ -279,13 +295,15 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
         (see `surfaces.noise`: Gaussian noise, minibatches).
       deadline: ``None``, or a `time.monotonic()` value: the clock is read every
         `CLOCK_EVERY` steps and `TimeoutError` is raised once it has passed (a
-        server's wall-clock limit on one request).
+        server's wall-clock limit on one request); meanwhile other threads (or a
+        cooperative server's other requests) get a turn every `YIELD_EVERY` seconds.
 
     Returns:
       A `Run`.
     """
     params = _check_starts(starts)
     steps = _check_steps(steps)
+    deadline = _Clock(deadline) if deadline is not None else None
     k = params.shape[0]
     base_lr = np.broadcast_to(np.asarray(optimizer.lr, dtype=np.float64), (k,)) \
         if np.ndim(optimizer.lr) else float(optimizer.lr)

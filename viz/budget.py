@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import optimizers
 import surfaces
 from optimizers import schedules
+from optimizers.engine import YIELD_EVERY
 from surfaces.formula import FormulaError, node_count, parse_formula
 
 from .config import CUSTOM, Config
@@ -211,6 +212,25 @@ def hint(config: Config, kind: str = "scene") -> str:
 def deadline(kind: str = "scene") -> float:
     """The `time.monotonic()` value after which a request of ``kind`` is stopped."""
     return time.monotonic() + DEADLINE_FACTOR * LIMITS[kind]
+
+
+class Pacer:
+    """A request's own loops (torch's steps, the inspector's replay, export rows): `tick` raises
+    `TimeoutError` past the request's deadline and, every few ms, gives other threads (or a
+    cooperative server's other requests: gevent patches `time.sleep`) a turn, as
+    `optimizers.simulate` does with its ``deadline``."""
+
+    def __init__(self, kind: str = "scene", until: float | None = None):
+        self.until = deadline(kind) if until is None else until
+        self.last = time.monotonic()
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        if now > self.until:
+            raise TimeoutError("the request ran past its deadline")
+        if now - self.last > YIELD_EVERY:
+            time.sleep(0)
+            self.last = time.monotonic()
 
 
 STOPPED = ("Stopped: the server is busy and this took longer than its limit of {limit} per request; "

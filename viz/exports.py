@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from .budget import Pacer, stopped
 from .config import Config
 from .figures import contour_grid
 from .palette import run_style
@@ -30,23 +31,27 @@ def _finite(v) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def to_csv(scene: Scene) -> str:
+def to_csv(scene: Scene, pacer: Pacer | None = None) -> str:
     """One row per run and step: run (its label), step, x, y, loss, lr (empty after a divergence)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["run", "step", "x", "y", "loss", "lr"])
     for r in scene.results:
         for t in range(len(r.path)):
+            if pacer is not None and not t % 256:
+                pacer.tick()
             row = [_finite(r.path[t, 0]), _finite(r.path[t, 1]), _finite(r.loss[t]),
                    _finite(r.lr[t]) if t < len(r.lr) else None]
             writer.writerow([r.label, t] + ["" if v is None else repr(v) for v in row])
     return out.getvalue()
 
 
-def to_json(config: Config, scene: Scene) -> str:
+def to_json(config: Config, scene: Scene, pacer: Pacer | None = None) -> str:
     """The configuration (its link and each run's settings) and every run's path, loss and lr."""
     runs = []
     for run, r in zip(config.runs, scene.results):
+        if pacer is not None:
+            pacer.tick()
         runs.append({
             "label": r.label, "optimizer": run.optimizer,
             "hyperparameters": {k: v for k, v in _flat_values(run.optimizer, run.kwargs).items()},
@@ -90,7 +95,7 @@ def _background(scene: Scene, width: int, height: int):
     return image.resize((width, height), Image.Resampling.BILINEAR)
 
 
-def to_gif(scene: Scene) -> bytes:
+def to_gif(scene: Scene, pacer: Pacer | None = None) -> bytes:
     """The playback as a small looping GIF: trajectories drawn step by step over the contour."""
     from PIL import ImageDraw
 
@@ -107,6 +112,8 @@ def to_gif(scene: Scene) -> bytes:
     marks = sorted({round(steps * k / (GIF_FRAMES - 1)) for k in range(GIF_FRAMES)}) if steps else [0]
     frames = []
     for step in marks:
+        if pacer is not None:
+            pacer.tick()
         frame = base.copy()
         draw = ImageDraw.Draw(frame)
         for m in scene.surface.minima:
@@ -151,13 +158,17 @@ def export(kind: str, config: Config) -> tuple[dict | None, str]:
         return {"content": content, "filename": "trajectories_torch.py", "type": "text/x-python"}, ""
     if kind not in ("csv", "json", "gif"):
         return None, ""
+    pacer = Pacer(kind)
     scene = compute(config, kind)
     if scene.surface is None:
         return None, scene.error if scene.refused else f"Nothing exported: {scene.error}"
-    if kind == "csv":
-        return {"content": to_csv(scene), "filename": "trajectories.csv", "type": "text/csv"}, ""
-    if kind == "json":
-        return {"content": to_json(config, scene), "filename": "trajectories.json",
-                "type": "application/json"}, ""
-    return {"content": base64.b64encode(to_gif(scene)).decode("ascii"), "filename": "trajectories.gif",
-            "type": "image/gif", "base64": True}, ""
+    try:
+        if kind == "csv":
+            return {"content": to_csv(scene, pacer), "filename": "trajectories.csv", "type": "text/csv"}, ""
+        if kind == "json":
+            return {"content": to_json(config, scene, pacer), "filename": "trajectories.json",
+                    "type": "application/json"}, ""
+        return {"content": base64.b64encode(to_gif(scene, pacer)).decode("ascii"), "filename": "trajectories.gif",
+                "type": "image/gif", "base64": True}, ""
+    except TimeoutError:
+        return None, stopped(kind)

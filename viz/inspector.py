@@ -9,7 +9,6 @@ coordinate, the effective lr Δw/(−g) (what plain SGD would need to take the s
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +16,7 @@ import numpy as np
 import optimizers
 from optimizers import schedules
 
+from .budget import Pacer
 from .config import Config
 from .palette import run_style
 from .scene import _noise, build_surface, run_noise
@@ -46,6 +46,7 @@ def inspect(config: Config, step: int, deadline: float | None = None) -> list[St
     except ValueError:
         return []
     step = int(min(max(step, 0), config.steps - 1))
+    pacer = Pacer(until=deadline) if deadline is not None else None
     start = np.array([start_of(config)], dtype=np.float64)
     views = []
     for run in config.runs:
@@ -64,8 +65,8 @@ def inspect(config: Config, step: int, deadline: float | None = None) -> list[St
         params, state = start.copy(), opt.init(start.copy())
         with np.errstate(all="ignore"):
             for t in range(step + 1):
-                if deadline is not None and not t % 256 and time.monotonic() > deadline:
-                    raise TimeoutError("the step inspector ran past its deadline")
+                if pacer is not None and not t % 16:
+                    pacer.tick()
                 g = grad(params, t)
                 kwargs = {name: float(seq[t]) for name, seq in cycled.items()}
                 if opt.needs_hessian:
