@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 
 import dash
 
@@ -22,12 +23,30 @@ app.layout = layout.build
 server = app.server
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only: ``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Serve the optimizer trajectory visualizer.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8050)
-    parser.add_argument("--debug", action="store_true")
+    parser.add_argument("--debug", action="store_true",
+                        help="reload on changes and show Werkzeug's debugger (loopback --host only)")
     args = parser.parse_args(argv)
+    if args.debug and not is_loopback(args.host):
+        # Werkzeug's debugger runs any Python a visitor types: never on an address others can reach.
+        parser.error(f"--debug serves Werkzeug's interactive debugger, which runs any code a visitor "
+                     f"sends: use it only with a loopback --host (127.0.0.1, localhost, ::1), "
+                     f"not {args.host!r}; in production run gunicorn (see README)")
     app.run(host=args.host, port=args.port, debug=args.debug)
 
 

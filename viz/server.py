@@ -10,7 +10,8 @@ size. `harden(app)` (called once, right after the app is created) adds:
   shape Dash's renderer sends (``output``, ``outputs``, ``inputs``, ``state``,
   ``changedPropIds``), and ids/properties that match the callback's definition;
 - short JSON bodies for every HTTP error and for any exception a callback raises
-  (logged on the server; never a traceback or an HTML page to the client);
+  (logged on the server; never a traceback or an HTML page to the client); an unknown
+  ``/_dash-component-suites/`` path is a 404, not logged;
 - security headers that leave Dash and Plotly working (no ``script-src``: Dash's
   page carries inline JSON config and Plotly builds styles at run time).
 
@@ -24,8 +25,9 @@ import sys
 from typing import Any
 
 import dash
+from dash.exceptions import DependencyException
 from flask import Response, request
-from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
 
 MAX_BODY = 256 * 1024          # bytes; the largest real callback body is a few KB
 MAX_DEPTH = 100                # nesting of arrays/objects in a callback body
@@ -89,9 +91,15 @@ def harden(app: dash.Dash) -> None:
                 response.headers[name] = value   # e.g. Allow on a 405
         return response
 
+    @server.errorhandler(DependencyException)
+    def _unknown_component_suite(err: DependencyException):
+        # Dash raises this for a /_dash-component-suites/ package or file it does not serve (its
+        # message lists every registered path): a client's mistake, not worth a traceback in the log.
+        return error_response(404, NotFound.description)
+
     @server.errorhandler(Exception)
     def _internal_error(err: Exception):
-        # More specific handlers win: Dash's PreventUpdate (204) and missing component suites (404).
+        # More specific handlers win: Dash's PreventUpdate (204), unknown component suites (404, above).
         # `python app.py --debug` replaces this one with Dash's traceback page, for developers.
         server.logger.error("Exception on %s [%s]", request.path, request.method, exc_info=err)
         return error_response(500, "internal error (logged on the server)")
