@@ -17,6 +17,7 @@ a formula such as ``max(0.1, 0.95**t)`` survives.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -34,6 +35,8 @@ MAX_FIELDS = 80
 DEFAULT_TOLERANCE = 1e-6
 DEFAULT_BATCH = 32
 SAFE = "*()/."            # kept literal inside quoted values (plus letters, digits and _-~)
+# ``scheduleN`` / ``batchN``: ASCII digits only (str.isdigit also takes "²", which int() refuses).
+PER_RUN_KEY = re.compile(r"(schedule|batch)([0-9]{1,9})")
 
 
 # ---------------------------------------------------------------- numbers and values
@@ -324,7 +327,7 @@ def decode(search: Any) -> tuple[Config | None, list[str]]:
             fields[key] = value
         elif key == "preset":
             continue                       # read by `preset_of`
-        elif key.startswith(("schedule", "batch")) and key.lstrip("schedulebatch").isdigit():
+        elif PER_RUN_KEY.fullmatch(key):
             per_run[key] = value
         else:
             notices.append(f"link: unknown field {key[:30]!r} ignored")
@@ -367,7 +370,7 @@ def decode(search: Any) -> tuple[Config | None, list[str]]:
         store["shared"] = _schedule_entry(fields["schedule"], "schedule", notices) or store["shared"]
     by_index = {r.pop("index"): r for r in runs}
     for key, value in per_run.items():
-        index = int(key.lstrip("schedulebatch")) if len(key) < 20 else -1
+        index = int(PER_RUN_KEY.fullmatch(key).group(2))
         run = by_index.get(index)
         if run is None:
             notices.append(f"link: {key[:30]!r} names no run, ignored")
