@@ -2,6 +2,7 @@
 
     python scripts/loadtest.py                       # 50 students, 60 s, one worker per CPU
     python scripts/loadtest.py --clients 5 --seconds 5 --workers 2
+    python scripts/loadtest.py --attack --workers 4  # 4 attackers beside 20 students (scripts/attack.py)
 
 Starts ``gunicorn -w N app:server`` itself on 127.0.0.1 and a free port, waits for
 it, then runs ``--clients`` threads for ``--seconds``. Each thread is one student
@@ -13,6 +14,14 @@ count, errors, latency percentiles and each worker's resident memory at the star
 middle and end. Exits 1 on any error (a status other than 200, a body that is not
 strict JSON, a worker that died or was replaced) or if a worker's memory grew by more
 than ``--max-growth-mb`` over the second half of the run.
+
+``--attack`` adds ``--attackers`` clients sending the most expensive requests the server
+accepts (the largest scene on the costliest formula, the inspector at the last step,
+every export, the PyTorch check, sweeps started and abandoned) while ``--clients``
+students (20 by default) drag; it reports the students' latency, requests refused and
+errors per kind, the RSS of the server's whole process tree and the disk used by its
+cache directory, and exits 1 past ``--max-p95``, ``--max-rss-mb`` or ``--max-disk-mb``
+or on any error. See scripts/attack.py.
 """
 from __future__ import annotations
 
@@ -49,8 +58,15 @@ def free_port() -> int:
 class Gunicorn:
     """``gunicorn -w N app:server`` on 127.0.0.1 and a free port, as a context manager."""
 
-    def __init__(self, workers: int, timeout: float = 60.0):
+    def __init__(self, workers: int, timeout: float = 60.0, env: dict | None = None, new_session: bool = False,
+                 worker_timeout: float = 60, graceful_timeout: float | None = None):
+        """``timeout``: seconds to wait for it to answer; ``env``: its environment (default: ours);
+        ``new_session``: start it as the leader of its own process group (so that whatever its
+        workers start can be found afterwards); ``worker_timeout`` and ``graceful_timeout``:
+        gunicorn's ``--timeout`` and ``--graceful-timeout`` (its default, 30 s, when None)."""
         self.workers, self.timeout = workers, timeout
+        self.env, self.new_session = env, new_session
+        self.worker_timeout, self.graceful_timeout = worker_timeout, graceful_timeout
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()
@@ -58,8 +74,11 @@ class Gunicorn:
 
     def __enter__(self) -> "Gunicorn":
         cmd = [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-               "--timeout", "60", "app:server"]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+               "--timeout", f"{self.worker_timeout:g}", "app:server"]
+        if self.graceful_timeout is not None:
+            cmd[-1:-1] = ["--graceful-timeout", f"{self.graceful_timeout:g}"]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=self.env,
+                                     start_new_session=self.new_session)
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -84,8 +103,12 @@ class Gunicorn:
                 self.proc.wait()
 
     def output(self) -> str:
+        return self.log_text()[-4000:]
+
+    def log_text(self) -> str:
+        """Everything gunicorn wrote so far (its log, and the workers' errors)."""
         self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-4000:]
+        return self.log.read().decode(errors="replace")
 
     def worker_pids(self) -> list[int]:
         """PIDs of the master's children (the workers), from /proc."""
@@ -243,16 +266,58 @@ def run(clients: int, seconds: float, workers: int, think: float, max_growth_mb:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=50, help="simulated students (threads)")
+    parser.add_argument("--clients", type=int, default=None,
+                        help="simulated students (threads); 50, or 20 with --attack")
     parser.add_argument("--seconds", type=float, default=60.0, help="duration of the run")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers")
     parser.add_argument("--think", type=float, default=0.05, help="pause between a student's requests (s)")
     parser.add_argument("--max-growth-mb", type=float, default=64.0,
-                        help="fail if a worker's RSS grows more than this over the second half")
+                        help="fail if a worker's RSS grows more than this over the second half (default mode)")
+    attack = parser.add_argument_group("attacker mode (scripts/attack.py)")
+    attack.add_argument("--attack", action="store_true",
+                        help="add attackers sending the most expensive requests the server accepts")
+    attack.add_argument("--attackers", type=int, default=4, help="attacking clients (threads)")
+    attack.add_argument("--max-p95", type=float, default=1.0, help="fail if the students' p95 is over this (s)")
+    attack.add_argument("--max-rss-mb", type=float, default=3000.0,
+                        help="fail if the server's process tree (workers, sweeps) peaks over this RSS")
+    attack.add_argument("--max-disk-mb", type=float, default=600.0,
+                        help="fail if the cache directory (VIZ_CACHE_DIR) grows over this")
+    attack.add_argument("--abort-rss-mb", type=float, default=None,
+                        help="stop the run early past this tree RSS (default: twice --max-rss-mb, at least +2 GB)")
+    attack.add_argument("--abort-disk-mb", type=float, default=None,
+                        help="stop the run early past this cache size (default: 4 × --max-disk-mb)")
+    attack.add_argument("--worker-timeout", type=float, default=120.0,
+                        help="gunicorn --timeout in attacker mode (the README's deployment uses 120)")
+    attack.add_argument("--request-timeout", type=float, default=None,
+                        help="an attacker's wait for one answer (default: worker timeout + 30 s)")
+    attack.add_argument("--student-timeout", type=float, default=30.0,
+                        help="a student's wait for one answer; longer is an error (s)")
+    attack.add_argument("--grace", type=float, default=5.0,
+                        help="wait for attackers' last answers after the end (s); later ones are cut off")
+    attack.add_argument("--no-probe", dest="probe", action="store_false",
+                        help="do not resend a refused request at the step count its message allows")
+    attack.add_argument("--refused-pattern", default="",
+                        help="extra regular expression marking a 200 answer as refused")
+    attack.add_argument("--allow-student-refusals", action="store_true",
+                        help="do not fail when a student's request is refused")
     args = parser.parse_args(argv)
+    if args.clients is None:
+        args.clients = 20 if args.attack else 50
     if args.clients < 1 or args.workers < 1 or not 0 < args.seconds <= 3600:
         parser.error("need clients >= 1, workers >= 1 and 0 < seconds <= 3600")
-    return run(args.clients, args.seconds, args.workers, args.think, args.max_growth_mb)
+    if not args.attack:
+        return run(args.clients, args.seconds, args.workers, args.think, args.max_growth_mb)
+    if not 0 <= args.attackers <= 64 or args.workers > 64 or args.clients > 500:
+        parser.error("need 0 <= attackers <= 64, workers <= 64 and clients <= 500")
+    if args.abort_rss_mb is None:
+        args.abort_rss_mb = max(2 * args.max_rss_mb, args.max_rss_mb + 2000)
+    if args.abort_disk_mb is None:
+        args.abort_disk_mb = 4 * args.max_disk_mb
+    if args.request_timeout is None:
+        args.request_timeout = args.worker_timeout + 30
+    from scripts.attack import run_attack
+
+    return run_attack(args, Gunicorn, drag_bodies)
 
 
 if __name__ == "__main__":
