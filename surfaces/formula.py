@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from typing import Callable
 
 import numpy as np
@@ -486,7 +487,9 @@ def parse_formula(text: str, variables: tuple[str, ...] = ("x", "y")) -> Expr:
     if "#" in text:   # strings are rejected anyway, so any '#' starts a comment that ast would drop
         raise FormulaError("comments ('#') are not allowed", text.index("#") + 1)
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings():       # e.g. "invalid decimal literal" for `1if`: an error below
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
         col = err.offset if err.offset and 0 < err.offset <= len(text) else len(text) + 1
         detail = "" if (err.msg or "").startswith("invalid syntax") else f" ({err.msg})"
