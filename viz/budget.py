@@ -15,8 +15,12 @@ Pure functions of a validated `viz.config.Config`; nothing here keeps state.
 """
 from __future__ import annotations
 
+import fcntl
+import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 import optimizers
 import surfaces
@@ -31,6 +35,9 @@ LIMITS = {"scene": 1.0, "csv": 1.5, "json": 1.5, "gif": 1.5, "torch-script": 1.0
           "inspector": 0.1}
 # A request under budget is still stopped once it has run this many times its limit (a busy machine).
 DEADLINE_FACTOR = 2.0
+# Requests estimated over this many seconds take turns for the machine's heavy slots (`heavy_slot`),
+# waiting at most HEAVY_WAIT seconds for one.
+HEAVY_SECONDS, HEAVY_WAIT = 0.1, 2.0
 
 # µs per step of one run: the update rule on (1, 2) arrays (`Optimizer.update`) ...
 ARRAY_US = {"SGD": 8, "ASGD": 12, "Rprop": 22, "Adagrad": 10, "RMSprop": 12, "Adadelta": 15, "Adam": 12,
@@ -212,6 +219,56 @@ def hint(config: Config, kind: str = "scene") -> str:
 def deadline(kind: str = "scene") -> float:
     """The `time.monotonic()` value after which a request of ``kind`` is stopped."""
     return time.monotonic() + DEADLINE_FACTOR * LIMITS[kind]
+
+
+class Busy(Exception):
+    """No heavy slot came free in time; ``str(err)`` is the message for the page."""
+
+
+@contextmanager
+def heavy_slot(cost: Estimate, environ=None) -> Iterator[None]:
+    """Hold one of the machine's slots for long requests while the block runs.
+
+    Requests estimated over `HEAVY_SECONDS` (a big scene, an export, the PyTorch check)
+    take turns, at most ``VIZ_HEAVY_SLOTS`` (default 1) at once on the machine, whichever
+    worker they reach: an exclusive `fcntl.flock` on a lock file beside the caches, freed by
+    the kernel however the request ends. A request waits for a slot cooperatively (other
+    requests of its worker go on meanwhile) up to `HEAVY_WAIT`, then raises `Busy`. The
+    students' slider moves are light and never wait.
+    """
+    if cost.seconds <= HEAVY_SECONDS:
+        yield
+        return
+    from .sweep.manager import cache_root
+
+    environ = os.environ if environ is None else environ
+    try:
+        n = max(1, min(int(environ.get("VIZ_HEAVY_SLOTS", "1")), 64))
+    except ValueError:
+        n = 1
+    folder = cache_root(environ) / "heavy"
+    folder.mkdir(parents=True, exist_ok=True)
+    until = time.monotonic() + HEAVY_WAIT
+    held = None
+    while held is None:
+        for i in range(n):
+            f = open(folder / f"slot-{i}.lock", "a+")
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = f
+                break
+            except OSError:
+                f.close()
+        if held is None:
+            if time.monotonic() > until:
+                raise Busy(f"Not computed: the server is busy with other long requests ({n} at a time); "
+                           f"{cost.what} needs about {_seconds(cost.seconds)}: try again in a moment, "
+                           f"or with fewer runs or steps.")
+            time.sleep(0.02)
+    try:
+        yield
+    finally:
+        held.close()
 
 
 class Pacer:

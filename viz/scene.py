@@ -76,6 +76,16 @@ def compute(config: Config, kind: str = "scene") -> Scene:
     cost = budget.estimate(config, kind)          # before anything: even building a custom surface costs
     if not cost.ok:
         return Scene(None, [], config.start or (0.0, 0.0), cost.message(budget.hint(config, kind)), refused=True)
+    try:
+        with budget.heavy_slot(cost):
+            return _compute(config, kind)
+    except budget.Busy as err:
+        return Scene(None, [], config.start or (0.0, 0.0), str(err), refused=True)
+
+
+def _compute(config: Config, kind: str) -> Scene:
+    from . import budget
+
     deadline = budget.deadline(kind)
     try:
         surface = build_surface(config)

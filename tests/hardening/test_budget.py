@@ -144,3 +144,23 @@ def test_over_http_the_attack_csv_export_is_refused(client, dependencies, layout
     assert resp.status_code == 200
     response = strict_json(resp.get_data(as_text=True))["response"]
     assert ids.DOWNLOAD not in response and "Not computed" in response[ids.EXPORT_NOTICE]["children"]
+
+
+def test_long_requests_take_turns_and_slider_moves_never_wait(monkeypatch, tmp_path):
+    """With the machine's heavy slot taken, a long request waits (bounded) and then says the server is
+    busy; a light one (a slider move on the default scene) goes ahead at once."""
+    import fcntl
+
+    monkeypatch.setenv("VIZ_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(budget, "HEAVY_WAIT", 0.1)
+    largest, _ = decode(LARGEST)
+    assert budget.estimate(largest).seconds > budget.HEAVY_SECONDS > budget.estimate(default_config()).seconds
+    (tmp_path / "heavy").mkdir()
+    with open(tmp_path / "heavy" / "slot-0.lock", "a+") as held:     # another request holds the slot
+        fcntl.flock(held, fcntl.LOCK_EX)
+        busy = scene_module.compute(largest)
+        assert busy.refused and "busy with other long requests (1 at a time)" in busy.error
+        payload, notice = export("csv", largest)
+        assert payload is None and "busy" in notice
+        assert not scene_module.compute(default_config()).refused
+    assert not scene_module.compute(largest).refused                    # free again

@@ -307,15 +307,20 @@ def torch_response(toggle, url_state):
     patch = Patch()
     config = current_config(url_state) if on else None
     notice = ""
+    cost = None
     if config is not None:
         cost = budget.estimate(config, "torch-check")
         if not cost.ok:
             config, notice = None, cost.message(budget.hint(config, "torch-check"))
     try:
-        patch["data"][TORCH_TRACE] = overlay_trace(config, on)
+        with budget.heavy_slot(cost if config is not None else budget.Estimate(0.0, 1.0, "")):
+            patch["data"][TORCH_TRACE] = overlay_trace(config, on)
     except TimeoutError:
         patch["data"][TORCH_TRACE] = overlay_trace(None, False)
         notice = budget.stopped("torch-check")
+    except budget.Busy as err:
+        patch["data"][TORCH_TRACE] = overlay_trace(None, False)
+        notice = str(err)
     return patch, notice
 
 
@@ -376,10 +381,14 @@ def inspector_response(toggle, step, url_state):
         patch["layout"]["annotations"] = []
         return html.P(cost.message(": inspect an earlier step, or fewer runs"), className="notice"), patch
     try:
-        views = inspect(config, int(step), deadline=budget.deadline("inspector"))
+        with budget.heavy_slot(cost):
+            views = inspect(config, int(step), deadline=budget.deadline("inspector"))
     except TimeoutError:
         patch["layout"]["annotations"] = []
         return html.P(budget.stopped("inspector"), className="notice"), patch
+    except budget.Busy as err:
+        patch["layout"]["annotations"] = []
+        return html.P(str(err), className="notice"), patch
     table = rows(views)
     columns = ("run", "w", "g", "Δw", "lr", "effective lr", "state")
     head = html.Thead(html.Tr([html.Th(c, scope="col") for c in columns]))

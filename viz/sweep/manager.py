@@ -15,7 +15,8 @@
   ``VIZ_SWEEP_SLOTS``), the others wait in line and their pages show their place; a
   line longer than `MAX_WAITING` is refused with a message; a sweep whose pages stop
   polling for `ABANDON_AFTER` seconds is stopped, and so is one that runs longer than
-  `JOB_LIMIT` or waits longer than `QUEUE_LIMIT`. Identical sweeps (same settings,
+  `JOB_LIMIT` or waits longer than `QUEUE_LIMIT`; sweeps run niced (`JOB_NICENESS`), so the
+  web workers' short requests go first on the CPU. Identical sweeps (same settings,
   whichever page or worker asks) share one job: every page that asked polls it, sees
   its progress and gets its result, which is kept (`ENTRY_TTL`) instead of being
   deleted by the first reader; a page's cancel stops the job only when no other page
@@ -48,6 +49,7 @@ JOB_LIMIT = 300                      # seconds a sweep may compute (embedded mod
 QUEUE_LIMIT = 120                    # seconds a sweep may wait for a slot
 ABANDON_AFTER = 10                   # seconds without a poll from any page: the sweep is stopped
 MAX_WAITING = 8                      # sweeps waiting for a slot; more are refused
+JOB_NICENESS = 10                    # sweeps run at a lower CPU priority than the web workers
 LIMITS = {"job": JOB_LIMIT, "queue": QUEUE_LIMIT, "abandon": ABANDON_AFTER, "waiting": MAX_WAITING}
 
 
@@ -282,6 +284,10 @@ class ForkServerDiskcacheManager(dash.DiskcacheManager):
 
             if multiprocess.parent_process() is not None:       # a job process of its own:
                 signal.alarm(int(limits["queue"] + limits["job"] + 60))  # the last resort: the kernel ends it
+                try:
+                    os.nice(JOB_NICENESS)    # the web workers' requests (sliders) go first on the CPU
+                except OSError:
+                    pass
             guards = []
 
             def guarded(*args, **kwargs):
