@@ -7,7 +7,8 @@ One module per benchmark, each with ``run(cfg: Config) -> list[Result]``:
 3. `sweep`   — 10,000 runs × 500 steps in one ``simulate()`` call;
 4. `payload` — bytes of the real HTTP response to one slider move;
 5. `browser` — slider move → repainted plots in headless Chromium, and playback fps;
-6. `server`  — callback latency under 30 concurrent clients on gunicorn (2 workers).
+6. `server`  — callback latency under 30 concurrent clients on gunicorn (2 workers);
+7. `budget`  — the cost estimates of `viz.budget` against the work they stand for.
 
 Every figure is a median over repeated runs, printed next to a baseline measured
 in the same run (absolute times on a shared machine are noisy), the ratio between
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from .common import Config, Result
 
-NAMES = ("engine", "scenes", "sweep", "payload", "browser", "server")
+NAMES = ("engine", "scenes", "sweep", "payload", "browser", "server", "budget")
 
 __all__ = ["Config", "NAMES", "Result", "run_one"]
 
