@@ -164,3 +164,37 @@ def test_background_sweeps_finish_under_gunicorn(gunicorn):
             pytest.fail("the sweep never answered")
         outputs = answer["response"]
         assert any("runs ×" in json.dumps(v, ensure_ascii=False) for v in outputs.values()), str(outputs)[:300]
+
+
+def test_pages_starting_the_same_sweep_share_it_and_all_get_the_result(gunicorn):
+    """Six pages start the same sweep at once (a lecturer: "everyone open the landscape"): one job
+    computes it, and every page's polls get its result — before, each page started its own
+    process and the first page to read a result deleted it, so half the pages waited forever."""
+    index = page_index(gunicorn.get_json("/_dash-layout"))
+    dep = next(d for d in server_callbacks(gunicorn.get_json("/_dash-dependencies")) if d.get("background"))
+    builder = RequestBuilder(dep, index)
+    size = next(i for i, d in enumerate(builder.deps) if d["id"] == "sweep-size")
+    steps = next(i for i, d in enumerate(builder.deps) if d["id"] == "sweep-steps")
+    body = encode(builder.body(items={size: [{"id": "sweep-size", "property": "value", "value": 150}],
+                                      steps: [{"id": "sweep-steps", "property": "value", "value": 3000}]},
+                               trigger=(0, 0)))
+    handles = []
+    for _ in range(6):
+        status, data = _post(gunicorn, body)
+        assert status == 200
+        handles.append(json.loads(data))
+    assert len({h["job"].split("~")[0] for h in handles}) == 1          # one process for six pages
+    answers = {}
+    deadline = time.monotonic() + 120
+    while len(answers) < len(handles) and time.monotonic() < deadline:
+        for i, h in enumerate(handles):
+            if i in answers:
+                continue
+            status, data = _poll(gunicorn, body, f"?cacheKey={h['cacheKey']}&job={h['job']}")
+            assert status in (200, 204), data[:300]
+            answer = json.loads(data) if status == 200 else {}
+            if "response" in answer:
+                answers[i] = json.dumps(answer["response"], sort_keys=True, ensure_ascii=False)
+        time.sleep(0.05)
+    assert len(answers) == len(handles), f"{len(handles) - len(answers)} pages never got the sweep"
+    assert len(set(answers.values())) == 1 and "runs ×" in answers[0]
