@@ -17,7 +17,7 @@ from .tables import results_table
 from .sweep import layout as sweep_layout
 from . import teaching
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False,  # no upload to Plotly Cloud
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 SIGMA = optimizers.Hyperparam("sigma", 0.0, low=0.0, scale="linear", ui=(0.0, 5.0), label="gradient noise σ",
                               doc="standard deviation of Gaussian noise added to each gradient")
@@ -153,6 +153,7 @@ def build() -> html.Div:
         *teaching.stores(),
         *sweep_layout.stores(),
         dcc.Store(id=ids.RUNS, data=runs),
+        dcc.Store(id=ids.CONTOUR_DRAWN, data=figures.drawn(config, scene.results)),
         dcc.Store(id=ids.SCHEDULES, data={"shared": {"name": NO_SCHEDULE, "params": {}}}),
         html.Header(className="header", children=[
             html.H1("Optimizer trajectories"),

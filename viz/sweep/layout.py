@@ -21,7 +21,7 @@ from .figures import FINAL_LOSS, METRICS, MINIMUM, STEPS_TO_TOL, empty_figure
 DEFAULT = {"optimizer": "SGD", "surface": "ravine", "x": "lr", "y": "momentum", "n": 100, "steps": 500}
 SIZES = (10, 25, 50, 100, 150, MAX_SIDE)
 SHOW, HIDE = {}, {"display": "none"}
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False,  # no upload to Plotly Cloud
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
