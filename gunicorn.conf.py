@@ -7,6 +7,11 @@ behind each choice are in the README ("Deploying for a class").
 import gc
 import os
 
+# One BLAS/OpenMP thread per process (workers are one per core; see app.py), set before the master
+# imports PyTorch below.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 wsgi_app = "app:server"
 bind = "0.0.0.0:8050"
 # One worker per core: every request is a short, CPU-bound NumPy computation (10-200 ms).
