@@ -4,7 +4,7 @@
 (function () {
   function toValue(scale, position) {
     if (scale === "log") return Math.pow(10, position);
-    if (scale === "one_minus_log") return 1 - Math.pow(10, -position);
+    if (scale === "one_minus_log") return position >= 6 - 1e-9 ? 1 : 1 - Math.pow(10, -position);
     return position;
   }
   function label(root) {

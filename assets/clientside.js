@@ -4,7 +4,8 @@ window.dash_clientside.viz = Object.assign({}, window.dash_clientside.viz, {
   /* A slider position in value units, per its scale (see viz/controls.py). */
   toValue: function (scale, position) {
     if (scale === "log") return Math.pow(10, position);
-    if (scale === "one_minus_log") return 1 - Math.pow(10, -position);
+    // The end stop of a one_minus_log slider (1 − 1e-6, position 6) stands for exactly 1.
+    if (scale === "one_minus_log") return position >= 6 - 1e-9 ? 1 : 1 - Math.pow(10, -position);
     return position;
   },
 

@@ -36,6 +36,28 @@
     line.style.display = "block";
   }
 
+  /* Where to draw a head: its point at step k if inside the plot window, else the point where
+   * its path last left the window, on the window's edge (clamped, for a path never inside):
+   * viz.figures.head_point, whose window the heads trace carries in `meta.window`. */
+  function headPoint(t, k, win) {
+    var x = t.x[k], y = t.y[k];
+    if (!win) return [x, y];
+    var x0 = win[0][0], x1 = win[0][1], y0 = win[1][0], y1 = win[1][1];
+    function inside(i) { return t.x[i] >= x0 && t.x[i] <= x1 && t.y[i] >= y0 && t.y[i] <= y1; }
+    function clamp(v, lo, hi) { return Math.min(Math.max(v, lo), hi); }
+    if (inside(k)) return [x, y];
+    var j = k - 1;
+    while (j >= 0 && !inside(j)) j--;
+    if (j < 0) return [clamp(x, x0, x1), clamp(y, y0, y1)];
+    var ax = t.x[j], ay = t.y[j], bx = t.x[j + 1], by = t.y[j + 1], s = 1, dx = bx - ax, dy = by - ay;
+    if (bx > x1 && dx > 0) s = Math.min(s, (x1 - ax) / dx);
+    else if (bx < x0 && dx < 0) s = Math.min(s, (x0 - ax) / dx);
+    if (by > y1 && dy > 0) s = Math.min(s, (y1 - ay) / dy);
+    else if (by < y0 && dy < 0) s = Math.min(s, (y0 - ay) / dy);
+    if (!isFinite(s) || s <= 0) return [ax, ay];
+    return [clamp(ax + s * dx, x0, x1), clamp(ay + s * dy, y0, y1)];
+  }
+
   /* Move every head to its point at `frame` (a diverged run stops at its last finite point).
    * While playing (`fast`), heads move with a redraw-free animate and the panel cursors are DOM
    * lines; otherwise the figures themselves are updated (heads trace and cursor shapes). */
@@ -46,11 +68,12 @@
     var gd = graph("contour-graph");
     if (!gd || !gd._fullData) return;
     var xs = [], ys = [];
+    var heads = gd.data[HEADS], win = heads && heads.meta && heads.meta.window;
     for (var i = FIRST_SLOT; i < FIRST_SLOT + MAX_RUNS; i++) {
       var t = gd._fullData.find(function (d) { return d.index === i; });
       if (!t || !t.x || !t.x.length) continue;
-      var k = Math.min(frame, t.x.length - 1);
-      xs.push(t.x[k]); ys.push(t.y[k]);
+      var p = headPoint(t, Math.min(frame, t.x.length - 1), win);
+      xs.push(p[0]); ys.push(p[1]);
     }
     if (gd.data[HEADS]) {
       if (fast) {

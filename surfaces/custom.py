@@ -10,7 +10,7 @@ from .base import Surface, split, stack_grad, stack_hessian
 from .formula import evaluate_together, parse_formula
 
 DEFAULT_FORMULA = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
-DEFAULT_BOUNDS = ((-5.0, 5.0), (-5.0, 5.0))
+DEFAULT_BOUNDS = ((-4.0, 4.0), (-4.0, 4.0))   # the plot window of a new formula (the visualizer's too)
 _GRID = 41  # points per axis for the cheap lr / colour-scale heuristics
 
 
@@ -25,10 +25,18 @@ def _check_bounds(bounds: Any) -> tuple[tuple[float, float], tuple[float, float]
     return (x0, x1), (y0, y1)
 
 
+def default_start(bounds: Any = DEFAULT_BOUNDS) -> tuple[float, float]:
+    """The start of a formula without one: up and left of centre, so that a bowl centred in the
+    window still has a path ((−2.4, 2.4) in the default window)."""
+    (x0, x1), (y0, y1) = _check_bounds(bounds)
+    # 12 significant digits: −4 + 0.8·8 is 2.4, not 2.4000000000000004, in a start box.
+    return (float(f"{x0 + 0.2 * (x1 - x0):.12g}"), float(f"{y0 + 0.8 * (y1 - y0):.12g}"))
+
+
 def _check_start(start: Any, bounds) -> tuple[float, float]:
     (x0, x1), (y0, y1) = bounds
-    if start is None:  # up and left of centre, so that a bowl centred in the window still has a path
-        return (x0 + 0.2 * (x1 - x0), y0 + 0.8 * (y1 - y0))
+    if start is None:
+        return default_start(bounds)
     try:
         sx, sy = (float(v) for v in start)
     except (TypeError, ValueError):

@@ -13,10 +13,12 @@ from typing import Any
 import optimizers
 import surfaces
 from optimizers import schedules
+from surfaces.custom import DEFAULT_BOUNDS as CUSTOM_BOUNDS, default_start as custom_start
 
 from . import validate
 from .controls import parse
 from .runs import MAX_RUNS, flat_params, new_run, to_kwargs
+from .schedule_defaults import scaled
 
 MIN_STEPS, MAX_STEPS = 10, 5000
 MAX_SIGMA = 100.0
@@ -24,11 +26,13 @@ MAX_BATCH = 100_000
 CUSTOM = "custom"
 NO_SCHEDULE = "none"
 DEFAULT_FORMULA = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
-DEFAULT_BOUNDS = ((-4.0, 4.0), (-4.0, 4.0))
+DEFAULT_BOUNDS = CUSTOM_BOUNDS        # a formula's plot window: one default, the surface package's
 
 
-def default_runs(surface_name: str = "ravine") -> list[dict]:
-    s = surfaces.get(surface_name)
+def default_runs(surface_name: str | None = "ravine") -> list[dict]:
+    """The runs of a page opened without a query: SGD, an A/B copy with momentum 0.9, and Adam,
+    each lr suited to the surface (torch's default lr for ``None``, e.g. a formula)."""
+    s = surfaces.get(surface_name) if surface_name is not None else None
     return [new_run("r1", "SGD", s), new_run("r2", "SGD", s, ghost_of="r1", momentum=0.9),
             new_run("r3", "Adam", s)]
 
@@ -59,8 +63,46 @@ class Config:
     tolerance: float = 1e-6
 
 
-def _schedule(entry: Any, notices: list[str], who: str) -> tuple[str, dict] | None:
-    """A validated (name, params) pair from a stored schedule entry, or None for a constant lr."""
+def default_start(surface: str, surface_params: dict | None = None,
+                  bounds: Any = DEFAULT_BOUNDS) -> tuple[float, float]:
+    """Where a run starts when no start is given: the surface's own default start.
+
+    A formula's is up and left of the centre of its window (`surfaces.custom.default_start`);
+    it is computed without parsing the formula, so it is cheap for any text.
+    """
+    if surface == CUSTOM:
+        try:
+            return custom_start(bounds)
+        except ValueError:
+            return custom_start(DEFAULT_BOUNDS)
+    try:
+        return tuple(surfaces.get(surface, **(surface_params or {})).start)
+    except (ValueError, TypeError):
+        return tuple(surfaces.get(surface).start) if surface in surfaces.names() else (0.0, 0.0)
+
+
+def start_of(config: Config, surface: surfaces.Surface | None = None) -> tuple[float, float]:
+    """The start point of ``config``'s runs: the one given, else the surface's default.
+
+    The one source of the start: the scene, the step inspector, the controls a link sets,
+    the exports and the PyTorch check all read it here. ``surface``: the configured surface
+    if already built (saves building it again).
+    """
+    if config.start is not None:
+        return (float(config.start[0]), float(config.start[1]))
+    if surface is not None and config.surface != CUSTOM:
+        x, y = surface.start
+    else:
+        x, y = default_start(config.surface, config.surface_params, config.bounds)
+    return (float(x), float(y))
+
+
+def _schedule(entry: Any, notices: list[str], who: str, steps: int | None = None) -> tuple[str, dict] | None:
+    """A validated (name, params) pair from a stored schedule entry, or None for a constant lr.
+
+    Parameters counted in steps that the entry leaves out get the run-length defaults of a
+    ``steps``-step run (`viz.schedule_defaults`); the others are the registry's defaults.
+    """
     if not isinstance(entry, dict):
         return None
     name = entry.get("name")
@@ -78,6 +120,7 @@ def _schedule(entry: Any, notices: list[str], who: str) -> tuple[str, dict] | No
             params[h.name] = parse(h, raw[h.name])
         except ValueError as err:
             notices.append(f"{who}: {err}")
+    params = {k: v for k, v in scaled(name, steps).items() if k not in params} | params
     try:
         schedules.get(name, **params)
     except ValueError as err:
@@ -86,17 +129,19 @@ def _schedule(entry: Any, notices: list[str], who: str) -> tuple[str, dict] | No
     return name, params
 
 
-def read_runs(runs: Any, values: dict, schedules_store: Any, notices: list[str]) -> list[RunConfig]:
+def read_runs(runs: Any, values: dict, schedules_store: Any, notices: list[str],
+              steps: int | None = None) -> list[RunConfig]:
     """Validated runs from the runs store, the card controls' values and the schedule store.
 
     ``values`` maps ``(run_id, parameter name)`` to the raw control value (slider
-    positions for sliders, the typed number for ``lr``).
+    positions for sliders, the typed number for ``lr``). ``steps``: the run's length, for
+    the schedules' run-length defaults (``None``: torch's defaults).
     """
     if not isinstance(runs, list):
         notices.append("optimizers: expected a list")
         runs = []
     schedules_store = schedules_store if isinstance(schedules_store, dict) else {}
-    shared = _schedule(schedules_store.get("shared"), notices, "shared")
+    shared = _schedule(schedules_store.get("shared"), notices, "shared", steps)
     out, seen = [], set()
     valid_runs = [r for r in runs if isinstance(r, dict) and isinstance(r.get("id"), str)
                   and r.get("optimizer") in optimizers.names() and r["id"] not in seen
@@ -124,7 +169,7 @@ def read_runs(runs: Any, values: dict, schedules_store: Any, notices: list[str])
         if not _is_number(flat.get("lr")):
             flat["lr"] = optimizers.spec(name).defaults()["lr"]
         own = schedules_store.get(run["id"])
-        schedule = _schedule(own, notices, label(run, valid_runs)) if isinstance(own, dict) else shared
+        schedule = _schedule(own, notices, label(run, valid_runs), steps) if isinstance(own, dict) else shared
         batch = _run_batch(run.get("batch"), notices, label(run, valid_runs)) if "batch" in run else None
         out.append(RunConfig(run["id"], label(run, valid_runs), name, to_kwargs(name, flat), schedule, batch))
     return out
@@ -192,7 +237,7 @@ def read_config(surface_name, surface_params, formula, bounds, start, steps, sig
     batch = validate.number(batch, 1, 100_000, 32, "batch size", notices, integer=True) if batch is not None else None
     seed = validate.number(seed, 0, 2**31 - 1, 0, "seed", notices, integer=True) if seed is not None else 0
     tolerance = validate.number(tolerance, 1e-12, 1e3, 1e-6, "tolerance", notices)
-    run_configs = read_runs(runs, values, schedules_store, notices)
+    run_configs = read_runs(runs, values, schedules_store, notices, steps)
     return Config(surface_name, params, formula, bounds, start, steps, sigma, batch, seed,
                   tuple(run_configs), tolerance), notices
 

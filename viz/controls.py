@@ -19,11 +19,21 @@ from optimizers import Hyperparam
 from .validate import finite
 
 
+# The ends of the log scales. A log slider cannot reach 0, so it stops at LOG_FLOOR; a
+# one_minus_log slider stops at 1 − ONE_GAP, and that end stop stands for exactly 1 (γ = 1 is
+# "no decay", the default of CyclicLR's γ), so every valid value has a position and a slider
+# whose range reaches 1 can be set back to 1 exactly (assets/clientside.js does the same).
+LOG_FLOOR = 1e-12
+ONE_GAP = 1e-6
+ONE_STOP = -math.log10(ONE_GAP)          # the position of that end stop (6)
+
+
 def to_slider(h: Hyperparam, value: float) -> float:
+    """The slider position of ``value``; values past an end of the scale sit at that end."""
     if h.scale == "log":
-        return math.log10(value)
+        return math.log10(max(value, LOG_FLOOR))
     if h.scale == "one_minus_log":
-        return -math.log10(1.0 - value)
+        return -math.log10(max(1.0 - value, ONE_GAP))
     return value
 
 
@@ -31,16 +41,22 @@ def from_slider(h: Hyperparam, position: float) -> float:
     if h.scale == "log":
         return 10.0 ** position
     if h.scale == "one_minus_log":
-        return 1.0 - 10.0 ** (-position)
+        return 1.0 if position >= ONE_STOP - 1e-9 else 1.0 - 10.0 ** (-position)
     return position
 
 
-def slider_range(h: Hyperparam) -> tuple[float, float]:
+def slider_bounds(h: Hyperparam) -> tuple[float, float]:
+    """The slider's range in value units: ``h.ui`` within what its scale can show."""
     lo, hi = h.ui
     if h.scale == "log":
-        lo = max(lo, 1e-12)
+        lo = max(lo, LOG_FLOOR)
     if h.scale == "one_minus_log":
-        hi = min(hi, 1 - 1e-6)
+        hi = min(hi, 1.0)
+    return lo, hi
+
+
+def slider_range(h: Hyperparam) -> tuple[float, float]:
+    lo, hi = slider_bounds(h)
     return to_slider(h, lo), to_slider(h, hi)
 
 

@@ -13,7 +13,12 @@ import math
 import re
 from typing import Any
 
+import numpy as np
+
+from optimizers import schedules
+
 from .config import Config, RunConfig
+from .cycling import cycled
 from .urlstate import _flat_values
 
 Line = tuple[str, str | None]      # (LaTeX, condition)
@@ -197,15 +202,47 @@ def lines(name: str, values: dict, symbols: dict | None = None) -> list[str]:
     return out
 
 
+def _schedule_head(run: RunConfig, lr: float) -> str:
+    """'η_t follows <schedule> from η₀ = <its lr at step 0>', saying when that is not the optimizer's lr."""
+    name, params = run.schedule
+    text = f" — η_t follows {name}"
+    try:
+        schedule = schedules.get(name, **params)
+        if schedule.needs_loss:
+            return text + f" from η₀ = {lr:.4g}"
+        first = schedule.lr_sequence(np.array([lr, 2.0 * lr if lr else 1.0]), 1)[0]
+    except ValueError:
+        return text + f" from η₀ = {lr:.4g}"
+    if first[0] == first[1]:     # CyclicLR, OneCycleLR: the schedule sets the lr itself
+        return text + (f" from η₀ = {first[0]:.4g} (the schedule sets the lr: the optimizer's lr "
+                       f"{lr:.4g} is not used)")
+    if math.isclose(first[0], lr, rel_tol=1e-12):
+        return text + f" from η₀ = {lr:.4g}"
+    return text + f" from η₀ = {first[0]:.4g} at step 0 (base lr {lr:.4g})"
+
+
 def run_markdown(run: RunConfig) -> str:
-    """One run: its label, its schedule if any, and its update rule as a display equation."""
+    """One run: its label, its schedule if any, and its update rule as a display equation.
+
+    A scheduled lr is written η_t; a momentum (or β₁) that the schedule cycles is written μ_t
+    (β₁,t), with a line saying between which values it moves.
+    """
     values = _flat_values(run.optimizer, run.kwargs)
     head = f"**{run.label}**"
     symbols = {}
+    extra = []
     if run.schedule is not None:
-        head += f" — η_t follows {run.schedule[0]} from η₀ = {values['lr']:.4g}"
+        head += _schedule_head(run, float(values["lr"]))
         symbols["lr"] = r"\eta_t"
-    body = r" \\ ".join("&" + line for line in lines(run.optimizer, values, symbols))
+        c = cycled(run)
+        if c is not None:
+            values[c.key] = c.high          # in use (non-zero) whatever the optimizer's own value
+            symbols[c.key] = c.latex
+            head += (f"; it also cycles {c.label} between {c.low:.4g} and {c.high:.4g}, in place of the "
+                     f"optimizer's {c.symbol} = {c.own:.4g}")
+            extra.append(rf"{c.latex} \in [{number(c.low)},\ {number(c.high)}]\ \text{{cycled by {c.schedule}:"
+                         rf" {number(c.high)} where }}\eta_t\text{{ is lowest, {number(c.low)} where highest}}")
+    body = r" \\ ".join("&" + line for line in lines(run.optimizer, values, symbols) + extra)
     return f"{head}\n\n$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n$$\n"
 
 

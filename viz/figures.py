@@ -9,12 +9,14 @@ contour, whatever the previous figure held.
 from __future__ import annotations
 
 import base64
+import json
 
 import numpy as np
 
 import surfaces
 
 from . import theory
+from .config import CUSTOM
 from .palette import run_style
 from .scene import RunResult, Scene, summary
 
@@ -82,22 +84,68 @@ def trajectory_trace(i: int, result: RunResult) -> dict:
     return trace
 
 
-def heads_trace(results: list[RunResult]) -> dict:
-    """Current point of every run; a diverged run ends in a cross labelled with its step."""
+def _inside(p, bounds) -> bool:
+    (x0, x1), (y0, y1) = bounds
+    return x0 <= p[0] <= x1 and y0 <= p[1] <= y1
+
+
+def head_point(path: np.ndarray, bounds) -> tuple[tuple[float, float], bool]:
+    """Where to draw the head of ``path`` (its last point) in the plot window ``bounds``, and
+    whether it is outside the window.
+
+    Inside the window: the point itself. Outside: the point where the path last left the
+    window, on its edge (or, for a path that never was inside, the point clamped to the
+    window), so that a run that left the plot still shows where it went — its divergence
+    cross included. assets/playback.js draws the heads of other steps by the same rule.
+    """
+    last = (float(path[-1, 0]), float(path[-1, 1]))
+    if bounds is None or _inside(last, bounds):
+        return last, False
+    (x0, x1), (y0, y1) = bounds
+    inside = np.flatnonzero((path[:, 0] >= x0) & (path[:, 0] <= x1) & (path[:, 1] >= y0) & (path[:, 1] <= y1))
+    if inside.size == 0:
+        return (min(max(last[0], x0), x1), min(max(last[1], y0), y1)), True
+    j = int(inside[-1])
+    a, b = path[j].astype(np.float64), path[j + 1].astype(np.float64)
+    t = 1.0
+    with np.errstate(all="ignore"):
+        for k, (lo, hi) in enumerate(bounds):
+            d = b[k] - a[k]
+            if b[k] > hi and d > 0:
+                t = min(t, (hi - a[k]) / d)
+            elif b[k] < lo and d < 0:
+                t = min(t, (lo - a[k]) / d)
+    t = t if np.isfinite(t) else 0.0
+    p = a + t * (b - a) if t > 0 else a
+    p = (float(min(max(p[0], x0), x1)), float(min(max(p[1], y0), y1)))
+    return p, True
+
+
+def heads_trace(results: list[RunResult], bounds=None) -> dict:
+    """Current point of every run; a diverged run ends in a cross labelled with its step.
+
+    With the plot window ``bounds``, a head outside it is drawn where its path left the window
+    (`head_point`), and its label says so.
+    """
     xs, ys, colors, symbols, texts = [], [], [], [], []
     for i, r in enumerate(results[:MAX_RUNS]):
         path, _ = _finite_part(r)
         if len(path) == 0:
             continue
-        xs.append(float(path[-1, 0]))
-        ys.append(float(path[-1, 1]))
+        (x, y), out = head_point(path, bounds)
+        xs.append(x)
+        ys.append(y)
         colors.append(run_style(i)[0])
         diverged = r.diverged_at >= 0
         symbols.append("x" if diverged else "circle")
-        texts.append(f"{r.label}: diverged at step {r.diverged_at}" if diverged else r.label)
+        text = f"{r.label}: diverged at step {r.diverged_at}" if diverged else r.label
+        texts.append(text + (" (left the plot here)" if out else ""))
     return {"type": "scatter", "mode": "markers+text", "x": xs, "y": ys, "text": texts,
             "textposition": "top center", "texttemplate": ["%{text}" if s == "x" else "" for s in symbols],
             "name": "current point", "showlegend": False, "hovertemplate": "%{text}<extra></extra>",
+            "cliponaxis": False,       # a head on the window's edge is drawn whole
+            # The window assets/playback.js keeps the heads in as they move.
+            "meta": {"window": [[float(v) for v in b] for b in bounds]} if bounds is not None else {},
             "marker": {"size": 13, "color": colors, "symbol": symbols, "line": {"width": 2, "color": "white"}}}
 
 
@@ -119,7 +167,7 @@ def contour_figure(surface: surfaces.Surface, results: list[RunResult], start) -
         start_trace(start),
     ]
     data += slots(results, trajectory_trace)
-    data.append(heads_trace(results))
+    data.append(heads_trace(results, surface.bounds))
     data.append({"type": "scatter", "mode": "markers", "x": [], "y": [], "name": "torch.optim",
                  "showlegend": False, "hoverinfo": "skip"})   # filled by the teaching callbacks
     return {
@@ -137,6 +185,20 @@ def contour_figure(surface: surfaces.Surface, results: list[RunResult], start) -
             "shapes": theory.shapes(theory.analyse(surface), surface),
         },
     }
+
+
+def drawn(config, results: list[RunResult]) -> dict:
+    """What a freshly sent contour shows (kept in a store beside it): its surface and its runs.
+
+    The scene callback compares the next configuration with it, so that the contour is
+    redrawn whenever its surface differs, whichever inputs triggered the call: Dash drops a
+    call whose inputs change again while it runs, and the one that replaces it may be
+    triggered by the start or the runs alone (a landscape cell or a preset on another surface).
+    """
+    custom = config.surface == CUSTOM
+    key = [config.surface, sorted(config.surface_params.items()), config.formula if custom else "",
+           [list(b) for b in config.bounds] if custom else None]
+    return {"surface": json.dumps(key, default=repr), "runs": min(len(results), MAX_RUNS)}
 
 
 def start_trace(start) -> dict:
@@ -203,18 +265,27 @@ def lr_figure(results: list[RunResult]) -> dict:
     """Learning rate per step, plus the momentum/β₁ a schedule cycles (dashed, right axis)."""
     # Sent whole (no Patch), so no empty slots: one trace per run, then the cycled curves.
     fig = _panel("Learning rate", "lr", True, [lr_trace(i, r) for i, r in enumerate(results)])
-    cycled = []
+    cycled, labels = [], []
     for i, r in enumerate(results[:MAX_RUNS]):
         for name, seq in r.cycled.items():
             color, _ = run_style(i)
+            what = r.cycled_label or name
+            labels.append(what)
+            # Labelled in a legend of their own: which run's momentum, and which symbol.
             cycled.append({"type": "scatter", "mode": "lines", "y": typed(seq), "yaxis": "y2",
-                           "name": f"{r.label} {name}", "line": {"color": color, "dash": "dot", "width": 2},
-                           "hovertemplate": f"{r.label}<br>step %{{x}}<br>{name} %{{y:.4g}}<extra></extra>"})
+                           "name": f"{r.label}: {what} (cycled)", "showlegend": True,
+                           "line": {"color": color, "dash": "dot", "width": 2},
+                           "hovertemplate": f"{r.label}<br>step %{{x}}<br>{what} %{{y:.4g}}<extra></extra>"})
     if cycled:
         fig["data"] += cycled
-        fig["layout"]["title"]["text"] = "Learning rate (solid) and cycled momentum/β₁ (dotted)"
-        fig["layout"]["yaxis2"] = {"overlaying": "y", "side": "right", "title": {"text": "momentum / β₁"},
+        axis = labels[0] if len(set(labels)) == 1 else "momentum μ / β₁"
+        fig["layout"]["title"]["text"] = f"Learning rate (solid) and cycled {axis} (dotted)"
+        fig["layout"]["yaxis2"] = {"overlaying": "y", "side": "right", "title": {"text": f"cycled {axis}"},
                                    "showgrid": False}
+        fig["layout"]["showlegend"] = True
+        fig["layout"]["legend"] = {"orientation": "h", "x": 0, "y": -0.25, "yanchor": "top",
+                                   "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.8)"}
+        fig["layout"]["margin"] = {**fig["layout"]["margin"], "b": 70}
     return fig
 
 
@@ -263,6 +334,8 @@ def status_text(results: list[RunResult], notices: list[str]) -> str:
             lines.append(f"{r.label}: {r.error}")
         elif r.diverged_at >= 0:
             lines.append(f"{r.label} diverged at step {r.diverged_at}.")
+        if r.note and not r.error:
+            lines.append(f"{r.label}: {r.note}.")
     return " ".join(lines)
 
 

@@ -40,6 +40,7 @@ SPV = "spv"                              # dict id type: any other schedule para
 
 # Views
 CONTOUR = "contour-graph"
+CONTOUR_DRAWN = "contour-drawn"          # store: which surface the contour shows, and how many run slots it fills
 SURFACE_3D = "surface3d-graph"
 LOSS = "loss-graph"
 LR_GRAPH = "lr-graph"

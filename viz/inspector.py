@@ -17,10 +17,9 @@ import optimizers
 from optimizers import schedules
 
 from .budget import Pacer
-from .config import Config
+from .config import Config, start_of
 from .palette import run_style
 from .scene import _noise, build_surface, run_noise
-from .urlstate import start_of
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,10 @@ _PRESETS = (
         "schedules", "Step vs cosine vs warm restarts",
         "SGD at lr 0.02 bounces between Rastrigin's basins until its schedule lowers the lr enough to stay. "
         "StepLR (#1) halves the lr every 100 steps and traps it in the local minimum near (−4, −3); the cosine "
-        "(#2) decays smoothly and settles in the global minimum (0, 0); the warm restarts (#3) kick it out "
-        "every 100 steps and it ends in the minimum at (1, 1). Watch the lr panel.",
+        "(#2) decays smoothly and settles in the global minimum (0, 0). The warm restarts (#3) settle in the "
+        "global minimum at the end of cycles 2, 3 and 4, but each restart puts the lr back to 0.02, above "
+        "2/λ ≈ 0.005 at every minimum, and knocks it out: the last cycle ends in the local minimum near (1, 1), "
+        "loss 1.99 — watch the lr panel.",
         "surface=rastrigin&steps=500&run=SGD:lr=0.02&run=SGD:lr=0.02&run=SGD:lr=0.02"
         "&schedule1=StepLR:step_size=100,gamma=0.5&schedule2=CosineAnnealingLR:T_max=500"
         "&schedule3=CosineAnnealingWarmRestarts:T_0=100"),

@@ -9,7 +9,7 @@ import optimizers
 import surfaces
 from optimizers import schedules
 
-from .config import CUSTOM, Config
+from .config import CUSTOM, Config, start_of
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class RunResult:
     error: str = ""          # invalid settings: the run is not shown
     cycled: dict = field(default_factory=dict)   # e.g. {"momentum": (steps,)} when a schedule cycles it
     run_id: str = ""
+    cycled_label: str = ""   # what is cycled, as its control is labelled ("momentum μ", "β₁")
+    note: str = ""           # e.g. "momentum μ cycled 0.8–0.9 by CyclicLR (its own μ = 0 is not used)"
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def _compute(config: Config, kind: str) -> Scene:
         surface = build_surface(config)
     except ValueError as err:
         return Scene(None, [], (0.0, 0.0), str(err))
-    start = config.start if config.start is not None else surface.start
+    start = start_of(config, surface)
     starts = np.array([start], dtype=np.float64)
     try:
         noise = _noise(config, surface)
@@ -110,15 +112,39 @@ def _compute(config: Config, kind: str) -> Scene:
             results.append(_failed(run.label, run.id, str(err)))
             continue
         cycled = {name: np.asarray(seq)[:, 0] for name, seq in (sim.hyperparams or {}).items()}
+        label, note = _cycled_note(run, cycled)
         results.append(RunResult(run.label, sim.path[:, 0], sim.loss[:, 0], sim.lr[:, 0],
-                                 int(sim.diverged_at[0]), cycled=cycled, run_id=run.id))
+                                 int(sim.diverged_at[0]), cycled=cycled, run_id=run.id,
+                                 cycled_label=label, note=note))
     return Scene(surface, results, tuple(float(v) for v in start))
+
+
+def _cycled_note(run, cycled: dict) -> tuple[str, str]:
+    """What the run's schedule cycles besides the lr, as its label and a note for the run.
+
+    CyclicLR and OneCycleLR replace the optimizer's momentum (or β₁) at every step, as torch
+    does: plain SGD then runs with momentum, and the note says so.
+    """
+    from .cycling import cycled as cycled_of
+
+    c = cycled_of(run)
+    seq = cycled.get(c.key) if c is not None else None
+    if c is None or seq is None or len(seq) == 0:
+        return "", ""
+    low, high = float(np.min(seq)), float(np.max(seq))
+    span = f"{low:.3g}–{high:.3g}" if f"{low:.3g}" != f"{high:.3g}" else f"{low:.3g}"
+    note = f"{c.label} cycled {span} by {c.schedule}"
+    if c.own == 0:
+        note += f" (its own {c.symbol} = 0 is not used: it runs with momentum)"
+    else:
+        note += f" (its own {c.symbol} = {c.own:.3g} is not used)"
+    return c.label, note
 
 
 def summary(surface: surfaces.Surface, result: RunResult, tolerance: float) -> dict:
     """Results-table row: final loss, distance to the nearest minimum, steps to tolerance, divergence."""
     row = {"optimizer": result.label, "final loss": None, "distance to minimum": None,
-           "steps to tolerance": None, "diverged at": None}
+           "steps to tolerance": None, "diverged at": None, "note": result.note}
     if result.error:
         row["final loss"] = "invalid settings"
         return row

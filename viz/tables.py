@@ -22,8 +22,10 @@ def results_table(rows: list[dict], tolerance: float) -> html.Table:
     body = []
     for i, row in enumerate(rows):
         color, _ = run_style(i)
-        cells = [html.Th([html.Span(className="swatch", style={"background": color}), row["optimizer"]],
-                         scope="row")]
+        name = [html.Span(className="swatch", style={"background": color}), row["optimizer"]]
+        if row.get("note"):     # e.g. the momentum a schedule cycles in place of the optimizer's own
+            name += [html.Br(), html.Small(row["note"], className="muted run-note")]
+        cells = [html.Th(name, scope="row")]
         cells += [html.Td(_cell(row[c]), className="diverged" if c == "diverged at" and row[c] is not None else None)
                   for c in COLUMNS[1:]]
         body.append(html.Tr(cells))

@@ -13,9 +13,8 @@ import numpy as np
 import optimizers
 from optimizers import schedules
 
-from .config import Config
+from .config import Config, start_of
 from .scene import _noise, build_surface, run_noise
-from .urlstate import start_of
 
 MAX_STEPS = 1000
 

@@ -17,7 +17,7 @@ from optimizers import schedules
 from surfaces.formula import FormulaError, parse_formula
 
 from . import urlstate
-from .config import CUSTOM, Config
+from .config import CUSTOM, Config, start_of
 
 # f(x, y) of each built-in surface in torch; {name} stands for a surface parameter.
 SURFACES = {
@@ -375,7 +375,7 @@ def script(config: Config, query: str = "") -> str:
     out += [CLASSES[name] for name in ("Momentum", "LocalGains", "Lion", "Newton", "SWATS")
             if any(run.optimizer == name for run in config.runs)]
     out.append("\n".join(_surface_code(config)))
-    start = urlstate.start_of(config)
+    start = start_of(config)
     out.append(f"\n\nSTART = ({_literal(float(start[0]))}, {_literal(float(start[1]))})\nSTEPS = {config.steps}\n")
     out.append(LOOP)
     data = config.surface == "linear_regression"

@@ -25,9 +25,10 @@ import optimizers
 import surfaces
 from optimizers import Hyperparam, schedules
 
-from . import validate
-from .config import CUSTOM, DEFAULT_BOUNDS, MAX_STEPS, NO_SCHEDULE, Config, RunConfig, read_config
-from .controls import slider_range, to_slider
+from . import presets, schedule_defaults, validate
+from .config import (CUSTOM, DEFAULT_BOUNDS, MAX_STEPS, NO_SCHEDULE, Config, RunConfig, default_runs,
+                     read_config)
+from .controls import slider_bounds, slider_range, to_slider
 from .runs import MAX_RUNS, flat_params
 
 MAX_QUERY = 6000          # characters of a query worth reading
@@ -126,11 +127,7 @@ def raw_value(h: Hyperparam, value: Any, notices: list[str] | None = None, who: 
     if h.kind in ("choice", "formula") or value is None or isinstance(value, str):
         return value
     if h.kind == "float" and h.ui is not None and not h.optional:
-        lo_v, hi_v = h.ui
-        if h.scale == "log":
-            lo_v = max(lo_v, 1e-12)
-        if h.scale == "one_minus_log":
-            hi_v = min(hi_v, 1 - 1e-6)
+        lo_v, hi_v = slider_bounds(h)
         if not lo_v <= value <= hi_v:
             clamped = min(max(value, lo_v), hi_v)
             if notices is not None:
@@ -171,14 +168,22 @@ def _run_text(run: RunConfig) -> str:
     return f"{run.optimizer}:{_pairs(params)}"
 
 
-def _schedule_text(schedule: tuple[str, dict] | None) -> str:
+def _schedule_text(schedule: tuple[str, dict] | None, steps: int | None = None) -> str:
+    """``Name:k=v`` with the parameters that differ from their defaults for a ``steps``-step run."""
     if schedule is None:
         return NO_SCHEDULE
     name, params = schedule
     specs = {h.name: h for h in schedules.spec(name).params}
-    shown = [(specs[k], v) for k, v in params.items() if k in specs and v != specs[k].default
+    default = schedule_defaults.defaults(name, steps)
+    shown = [(specs[k], v) for k, v in params.items() if k in specs and _differs(v, default[k])
              and specs[k].kind != "schedules"]
     return f"{name}:{_pairs(shown)}" if shown else name
+
+
+def _differs(a: Any, b: Any) -> bool:
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return list(a) != list(b)
+    return a != b
 
 
 def encode(config: Config) -> str:
@@ -206,13 +211,13 @@ def encode(config: Config) -> str:
         fields.append(("tol", num(config.tolerance)))
     for run in config.runs:
         fields.append(("run", _run_text(run)))
-    texts = [_schedule_text(run.schedule) for run in config.runs]
+    texts = [_schedule_text(run.schedule, config.steps) for run in config.runs]
     if len(set(texts)) == 1:
         if texts[0] != NO_SCHEDULE:
             fields.append(("schedule", texts[0]))
     else:
         for i, run in enumerate(config.runs, 1):
-            fields.append((f"schedule{i}", _schedule_text(run.schedule)))
+            fields.append((f"schedule{i}", _schedule_text(run.schedule, config.steps)))
     for i, run in enumerate(config.runs, 1):
         if run.batch is not None:
             size, milestones, factor = run.batch
@@ -332,7 +337,13 @@ def decode(search: Any) -> tuple[Config | None, list[str]]:
         else:
             notices.append(f"link: unknown field {key[:30]!r} ignored")
     if "surface" not in fields and not run_texts:
-        return None, notices + ["link: no configuration found"]
+        key = preset_of(search)
+        if key is not None:
+            # A preset's key alone stands for its scene; fields beside it change that scene.
+            rest = [item for item in items if unquote(item.partition("=")[0]) != "preset"]
+            return decode("?" + "&".join([presets.get(key).query, *rest]))
+        if not fields and not per_run:
+            return None, notices + ["link: no configuration found"]
 
     surface = unquote(fields.get("surface", "ravine"))
     surface_params = {}
@@ -351,10 +362,7 @@ def decode(search: Any) -> tuple[Config | None, list[str]]:
     if "bounds" in fields:
         b = _numbers(fields["bounds"], 4, "bounds", notices)
         bounds = [[b[0], b[1]], [b[2], b[3]]] if b else DEFAULT_BOUNDS
-    start = _numbers(fields["start"], 2, "start", notices) if "start" in fields else None
-    if surface == CUSTOM and start is None:
-        start = [0.5 * (DEFAULT_BOUNDS[0][0] + DEFAULT_BOUNDS[0][1]) + 1.0,
-                 0.5 * (DEFAULT_BOUNDS[1][0] + DEFAULT_BOUNDS[1][1]) + 1.0]
+    start = _numbers(fields["start"], 2, "start", notices) if "start" in fields else None   # None: config.start_of
 
     runs, values = [], {}
     if len(run_texts) > MAX_RUNS:
@@ -365,6 +373,10 @@ def decode(search: Any) -> tuple[Config | None, list[str]]:
             continue
         entry["index"] = i
         runs.append(entry)
+    if not run_texts:
+        # Only some fields (``?schedule=CyclicLR``, ``?steps=200``): the page's default runs.
+        for i, run in enumerate(default_runs(surface if surface in surfaces.names() else None), 1):
+            runs.append({**run, "index": i})
     store: dict = {"shared": {"name": NO_SCHEDULE, "params": {}}}
     if "schedule" in fields:
         store["shared"] = _schedule_entry(fields["schedule"], "schedule", notices) or store["shared"]
@@ -396,8 +408,6 @@ def decode(search: Any) -> tuple[Config | None, list[str]]:
 
 def preset_of(search: Any) -> str | None:
     """The ``preset=key`` of a query (whose caption to show), if it names a preset."""
-    from . import presets
-
     if not isinstance(search, str) or len(search) > MAX_QUERY:
         return None
     for item in search.lstrip("?").split("&"):
@@ -430,25 +440,16 @@ def schedule_store(config: Config) -> dict:
             return {"name": NO_SCHEDULE, "params": {}}
         name, params = schedule
         specs = {h.name: h for h in schedules.spec(name).params}
-        return {"name": name, "params": {k: raw_value(specs[k], v) for k, v in params.items() if k in specs}}
+        # Sub-schedules have no control: the configuration rebuilds them from the steps.
+        return {"name": name, "params": {k: raw_value(specs[k], v) for k, v in params.items()
+                                         if k in specs and specs[k].kind != "schedules"}}
 
-    if len({_schedule_text(run.schedule) for run in config.runs}) <= 1:
+    if len({_schedule_text(run.schedule, config.steps) for run in config.runs}) <= 1:
         return {"shared": entry(config.runs[0].schedule if config.runs else None)}
     store = {"shared": {"name": NO_SCHEDULE, "params": {}}}
     for run in config.runs:
         store[run.id] = entry(run.schedule)
     return store
-
-
-def start_of(config: Config) -> tuple[float, float]:
-    if config.start is not None:
-        return config.start
-    if config.surface == CUSTOM:
-        return (1.0, 1.0)
-    try:
-        return surfaces.get(config.surface, **config.surface_params).start
-    except ValueError:
-        return surfaces.get(config.surface).start
 
 
 def clamp_steps(steps: int) -> int:

@@ -87,3 +87,19 @@ def subset(values: Any, allowed: Iterable[str], name: str, notices: list[str],
         notices.append(f"{name}: at most {limit} at once")
         out = out[:limit]
     return out
+
+
+def window_step(lo: float, hi: float) -> float:
+    """The resolution of a plot window [lo, hi]: a power of ten, 200 to 2,000 of them across it
+    (0.1 on a window 20 wide, 0.01 on one 4 wide)."""
+    extent = hi - lo
+    if not (math.isfinite(extent) and extent > 0):
+        return 1e-4
+    return 10.0 ** math.floor(math.log10(extent / 200))
+
+
+def round_to_window(value: float, lo: float, hi: float) -> float:
+    """``value`` (a point of the window [lo, hi]) rounded to the window's resolution: −7.9664 → −8.0."""
+    step = window_step(lo, hi)
+    digits = max(0, -int(round(math.log10(step))))
+    return round(round(value / step) * step, digits) + 0.0    # + 0.0: no −0.0 in a box

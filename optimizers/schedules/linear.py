@@ -65,7 +65,7 @@ def PolynomialLR(total_iters: int = 5, power: float = 1.0) -> Schedule:
     return Schedule("PolynomialLR", dict(total_iters=total_iters, power=power), sequence)
 
 
-TOTAL_ITERS = Hyperparam("total_iters", 5, kind="int", low=1, scale="linear", ui=(1, 1000),
+TOTAL_ITERS = Hyperparam("total_iters", 5, kind="int", low=1, scale="linear", ui=(1, 5000),
                          label="total iters", doc="steps until the factor reaches its end value")
 
 SPECS = (

@@ -80,15 +80,19 @@ def test_sweep_then_click_a_cell_to_open_it(page):
     page.wait_for_function(TRAJECTORY_VIEW_SHOWN)
     assert page.locator("#view-trajectories").get_attribute("aria-pressed") == "true"
     page.wait_for_function("() => document.querySelectorAll('.card').length === 1")
+    # The cell's values as the trajectory view's controls resolve them: the lr box's 3 significant
+    # digits, the momentum slider's read-out.
+    momentum = next(h for h in flat_params("SGD") if h.name == "momentum")
+    values = cell["values"] | {"lr": float(f"{cell['values']['lr']:.3g}"),
+                               "momentum": float(show(momentum, cell["values"]["momentum"]))}
     page.wait_for_function("""(lr) => {
         const box = document.querySelector('.card input[type=number]');
-        return box && Math.abs(parseFloat(box.value) / lr - 1) < 1e-9; }""", arg=cell["values"]["lr"])
-    momentum = next(h for h in flat_params("SGD") if h.name == "momentum")
+        return box && parseFloat(box.value) === lr; }""", arg=values["lr"])
     page.wait_for_function("(text) => document.querySelector('.card').textContent.includes('momentum μ = ' + text)",
-                           arg=show(momentum, cell["values"]["momentum"]))
-    # The trajectory view runs that very configuration: its final loss is the cell's.
+                           arg=show(momentum, values["momentum"]))
+    # The trajectory view runs that very configuration: its final loss is the rounded cell's.
     s = surfaces.get("ravine")
-    sim = optimizers.simulate(s, optimizers.get("SGD", **to_kwargs("SGD", cell["values"])),
+    sim = optimizers.simulate(s, optimizers.get("SGD", **to_kwargs("SGD", values)),
                               np.array([s.start]), 500)
     page.wait_for_function("(text) => document.getElementById('results-table').textContent.includes(text)",
                            arg=f"{sim.loss[-1, 0]:.4g}")

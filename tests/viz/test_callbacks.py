@@ -162,8 +162,33 @@ def test_schedule_editor_and_store():
 
 def test_click_sets_the_start_and_surface_resets_it():
     x, y, *_ = surface_controls(ids.CONTOUR, "ravine", {"points": [{"x": 3.14159, "y": -2.0}]})
-    assert (x, y) == (3.1416, -2.0)
+    assert (x, y) == (3.1, -2.0)           # to the window's resolution (0.1 across the ravine's 24)
     assert surface_controls(ids.CONTOUR, "ravine", {"points": "junk"}) == (no_update,) * 5
     assert surface_controls(ids.CONTOUR, "ravine", {"points": [{"x": 1e308, "y": 0}]}) == (no_update,) * 5
     x, y, params, custom, batch = surface_controls(ids.SURFACE, "rosenbrock", None)
     assert (x, y) == (-1.5, 2.0) and custom == {"display": "none"}
+
+
+def test_the_contour_is_redrawn_when_it_shows_another_surface_whatever_the_trigger():
+    """Dash drops a call whose inputs change while it runs: the call that replaces it may be
+    triggered by the start or the runs alone (a landscape cell or a preset on another surface)."""
+    from viz import figures
+    from viz.callbacks.teaching import config_of
+
+    args = default_args(surface="rosenbrock", start=[-1.5, 2.0])
+    rosenbrock = figures.drawn(config_of(**{k: v for k, v in args.items() if k != "view"}), [])
+    ravine = default_args()
+    shown_ravine = figures.drawn(config_of(**{k: v for k, v in ravine.items() if k != "view"}), [])
+    assert rosenbrock["surface"] != shown_ravine["surface"]
+    out = scene_response(ids.START_X, **ravine, shown=rosenbrock)
+    assert isinstance(out[0], dict) and out[0]["data"][0]["type"] == "contour"
+    assert out[-1] == {"surface": shown_ravine["surface"], "runs": 3}
+    # The same surface: only the trajectories are patched ...
+    out = scene_response(ids.START_X, **ravine, shown=out[-1])
+    assert isinstance(out[0], Patch)
+    # ... and every slot the contour still fills is rewritten, so a run that is gone disappears.
+    one_run = default_args(runs=default_runs()[:1])
+    out = scene_response(ids.START_X, **one_run, shown={**shown_ravine, "runs": 3})
+    touched = {op["location"][1] for op in _json(out[0])["operations"]}
+    assert set(range(FIRST_SLOT, FIRST_SLOT + 3)) <= touched
+    assert out[-1]["runs"] == 1

@@ -9,9 +9,10 @@ from dash import no_update
 import optimizers
 import surfaces
 from optimizers import schedules
-from viz import ids as page_ids
-from viz.config import read_runs
-from viz.runs import to_kwargs
+from viz import ids as page_ids, urlstate
+from viz.config import read_config, read_runs
+from viz.controls import show
+from viz.runs import flat_params, to_kwargs
 from viz.sweep import compute, ids
 from viz.sweep.callbacks import form_response, load_response, pending_response, sweep_response
 from viz.sweep.figures import FINAL_LOSS, MINIMUM, STEPS_TO_TOL, heatmap_figure, positions
@@ -253,16 +254,58 @@ def test_click_loads_the_cell_into_the_trajectory_view():
     cell = compute.cell_config(spec, 3, 1)
     runs_before = [{"id": "r1", "optimizer": "Adam", "values": {}}]
     out = load_response(_click(spec, 3, 1), spec.args, "ravine", runs_before)
-    runs, picker, surface, params, sx, sy, pending, steps, tol, store, batch, seed, sigma, view, msg = out
-    assert picker == ["SGD"] and runs[0]["id"] == "r2" and runs[0]["values"]["lr"] == cell["values"]["lr"]
+    (runs, picker, surface, params, sx, sy, pending, steps, tol, store, batch, seed, sigma, view,
+     caption, caption_hidden, preset, msg) = out
+    lr = float(f"{cell['values']['lr']:.3g}")      # what the lr box shows (3 significant digits)
+    assert picker == ["SGD"] and runs[0]["id"] == "r2" and runs[0]["values"]["lr"] == lr
     assert surface is no_update and (sx, sy) == (10.0, 1.0) and pending is None and view == "trajectories"
     assert (steps, tol, sigma) == (50, 1e-6, 0.0) and "lr = " in msg and " k = " in msg
-    # The trajectory view reads the stored schedule back to the cell's schedule.
+    assert (caption, caption_hidden, preset) == ("", True, None)     # a preset's caption closes
+    # The trajectory view reads the stored schedule back to the cell's schedule (to its slider's digits).
     notices = []
     (run,) = read_runs(runs, {}, store, notices)
     assert notices == [] and run.schedule[0] == "ExponentialDecay"
-    assert run.schedule[1]["k"] == pytest.approx(cell["schedule"][1]["k"], rel=1e-12)
-    assert run.kwargs["lr"] == cell["values"]["lr"]
+    assert run.schedule[1]["k"] == pytest.approx(cell["schedule"][1]["k"], rel=5e-3)
+    assert run.kwargs["lr"] == lr
+
+
+def test_a_loaded_cell_is_rounded_to_what_its_controls_resolve():
+    spec = compute.make_spec(x="lr", y="momentum", n=100, steps=50)
+    cell = compute.cell_config(spec, 37, 61)
+    assert len(repr(cell["values"]["lr"])) > 12           # e.g. 0.002364489412645407
+    out = load_response(_click(spec, 37, 61), spec.args, "ravine", [])
+    values = out[0][0]["values"]
+    momentum = next(h for h in flat_params("SGD") if h.name == "momentum")
+    assert values["lr"] == float(f"{cell['values']['lr']:.3g}")
+    assert values["momentum"] == float(show(momentum, cell["values"]["momentum"]))
+    assert values["lr"] == pytest.approx(cell["values"]["lr"], rel=5e-3)
+    # The link written for it is short: the typed lr and the momentum as their boxes show them.
+    config, notices = read_config("ravine", {}, "", None, [10, 1], 50, 0.0, None, 0, out[0], {}, out[9])
+    assert notices == []
+    assert f"run=SGD:lr={values['lr']!r},momentum={values['momentum']!r}" in urlstate.encode(config)
+    assert f"lr = {values['lr']:.4g}" in out[-1]
+
+
+def test_a_basin_cell_loads_a_start_rounded_to_the_window():
+    spec = compute.make_spec(mode="basin", surface="himmelblau", values={"lr": 0.01}, n=37, steps=50)
+    cell = compute.cell_config(spec, 5, 7)
+    out = load_response(_click(spec, 5, 7), spec.args, "ravine", [])
+    assert out[6]["start"] == [round(v, 2) for v in cell["start"]]   # 0.01 across Himmelblau's 10
+
+
+def test_a_sweep_s_schedule_gets_the_run_length_defaults_and_loads_them():
+    spec = compute.make_spec(schedule="OneCycleLR", x="lr", y="momentum", n=3, steps=200)
+    assert spec.schedule == ("OneCycleLR", {"total_steps": 200}) and spec.args["schedule_params"] == {}
+    assert compute.make_spec(**spec.args).schedule == spec.schedule
+    out = load_response(_click(spec, 1, 1), spec.args, "ravine", [])
+    notices = []
+    (run,) = read_runs(out[0], {}, out[9], notices, steps=200)
+    assert notices == [] and run.schedule == ("OneCycleLR", {"total_steps": 200})
+    spec = compute.make_spec(schedule="SequentialLR", n=3, steps=300)
+    out = load_response(_click(spec, 1, 1), spec.args, "ravine", [])
+    assert "schedulers" not in out[9]["shared"]["params"]
+    (run,) = read_runs(out[0], {}, out[9], notices, steps=300)
+    assert notices == [] and run.schedule[1]["milestones"] == (30,)
 
 
 def test_click_on_another_surface_waits_for_its_start():
@@ -285,7 +328,7 @@ def test_click_on_a_batch_sweep_sets_the_batch_and_seed():
                                    {"points": "x"}, [1, 2]])
 def test_hostile_clicks_change_nothing(click):
     spec = compute.make_spec(n=3)
-    assert load_response(click, spec.args, "ravine", []) == (no_update,) * 15
+    assert load_response(click, spec.args, "ravine", []) == (no_update,) * 18
 
 
 @pytest.mark.parametrize("store", [None, "x", [], {"n": 10_000}, {"optimizer": "nope"}, {"x": ["lr", -1, 1]},

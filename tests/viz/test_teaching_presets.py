@@ -73,6 +73,26 @@ def test_schedules_end_in_different_minima_of_rastrigin():
     assert runs["SGD #1"].lr[-1] == pytest.approx(0.02 * 0.5 ** 4)
 
 
+def test_warm_restarts_reach_the_global_minimum_and_are_knocked_out():
+    caption = PRESETS["schedules"].caption
+    restarts = scene("schedules")["SGD #3"]
+    ends = [restarts.loss[100 * c] for c in range(1, 6)]           # the loss at the end of each cycle
+    assert [e < 1e-12 for e in ends] == [False, True, True, True, False]
+    assert "end of cycles 2, 3 and 4" in caption
+    # The last cycle ends in a local minimum, not the global one (loss 1.99, not 0).
+    assert restarts.loss[-1] == pytest.approx(1.99, abs=0.005) and "loss 1.99" in caption
+    assert "local minimum near (1, 1)" in caption and "ends in the minimum at (1, 1)" not in caption
+    # Each restart puts the lr back to 0.02, above GD's stability limit 2/λ at the minima.
+    assert restarts.lr[100] == restarts.lr[200] == 0.02
+    config, _ = urlstate.decode("?" + PRESETS["schedules"].query)
+    from viz.scene import build_surface
+    hessian = build_surface(config).hessian(np.array([[0.0, 0.0], [0.995, 0.995]]))
+    limit = 2 / np.linalg.eigvalsh(hessian).max()
+    assert limit == pytest.approx(0.005, abs=0.0001) and "2/λ ≈ 0.005" in caption
+    leaves = np.flatnonzero(restarts.loss[400:] > 1e-6)[0]
+    assert leaves > 0 and restarts.loss[400] < 1e-12             # in the global minimum at the restart, then out
+
+
 def test_momentum_notations_agree_until_the_lr_drops():
     runs = scene("momentum-notations")
     torch_form, classical = runs["SGD"].path, runs["Momentum"].path

@@ -169,3 +169,28 @@ def test_pending_start_waits_for_its_surface():
     assert pending_response(None, "ravine", []) == (no_update, no_update, [], no_update)
     assert pending_response({"surface": "quadratic", "start": "x"}, "quadratic", ["junk"])[:3] == \
         (no_update, no_update, [no_update])
+
+
+def test_a_preset_key_alone_loads_the_preset():
+    config, notices = urlstate.decode("?preset=ravine")
+    assert notices == [] and config == urlstate.decode("?" + presets.get("ravine").query)[0]
+    out = apply_response(ids.URL, "?preset=ravine", {"search": ""}, "rosenbrock", [])
+    assert out[OUT[f"{ids.SURFACE}.value"]] == "ravine"
+    assert [r["optimizer"] for r in out[OUT[f"{ids.RUNS}.data"]]] == ["SGD", "SGD"]
+    assert out[OUT[f"{ids.CAPTION}.children"]] == presets.get("ravine").caption
+    assert out[OUT[f"{ids.PRESET_KEY}.data"]] == "ravine" and out[OUT[f"{ids.LINK_NOTICE}.children"]] == ""
+    # Fields beside the key change the preset's scene.
+    config, notices = urlstate.decode("?preset=ravine&steps=50")
+    assert notices == [] and config.steps == 50 and config.surface == "ravine" and len(config.runs) == 2
+    assert urlstate.decode("?preset=nope")[0] is None
+
+
+def test_a_link_with_some_fields_completes_them_with_the_default_page():
+    config, notices = urlstate.decode("?schedule=CyclicLR")
+    assert notices == [] and config.surface == "ravine"
+    assert [r.optimizer for r in config.runs] == [r.optimizer for r in default_config().runs]
+    assert all(r.schedule[0] == "CyclicLR" for r in config.runs)
+    config, notices = urlstate.decode("?steps=200")
+    assert notices == [] and config.steps == 200 and len(config.runs) == 3
+    out = apply_response(ids.URL, "?schedule=OneCycleLR", {"search": ""}, "ravine", [])
+    assert out[OUT[f"{ids.SCHEDULES}.data"]]["shared"]["name"] == "OneCycleLR"

@@ -1,36 +1,56 @@
 """The schedule editor: pick the target (all optimizers or one run), the schedule and its parameters."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 import optimizers
 from optimizers import schedules
 
 from .. import ids
-from ..config import NO_SCHEDULE
+from ..config import MAX_STEPS, MIN_STEPS, NO_SCHEDULE, Config
 from ..controls import control, parse
 from ..layout import schedule_options, schedule_targets
+from ..schedule_defaults import defaults, scaled
 from ..validate import known
 
 SHARED = "shared"
 
 
-def param_controls(name: str, params: dict) -> list:
+def param_controls(name: str, params: dict, steps=None) -> list:
+    """The controls of schedule ``name``: the stored values, else its defaults for a ``steps``-step run."""
     if not known(name, schedules.names()):
         return []
+    steps = _steps(steps)
+    initial = defaults(name, steps)
     out = []
     for h in schedules.spec(name).params:
         scale = h.scale if h.kind == "float" else ""
         try:   # the store keeps raw control values (slider positions): back to value units
-            value = parse(h, params[h.name]) if h.name in params else h.default
+            value = parse(h, params[h.name]) if h.name in params else initial[h.name]
         except ValueError:
-            value = h.default
+            value = initial[h.name]
         ctl = control(h, {"type": ids.SP if scale else ids.SPV, "name": h.name, "scale": scale}, value)
         if ctl is not None:
             out.append(ctl)
+    run_length = scaled(name, steps)
+    counted = [f"{h.label or h.name} = {_text(run_length[h.name])}" for h in schedules.spec(name).params
+               if h.name in run_length and h.kind != "schedules"]
+    if counted:   # viz.schedule_defaults: step counts start as fractions of the run
+        out.append(html.P(f"Defaults for this run's {steps:,} steps: {', '.join(counted)}.", className="hint"))
     return out
 
 
-def editor_response(trigger, target, name, store, runs):
+def _text(value) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
+def _steps(steps) -> int:
+    """The scene's steps from the steps box (its own default when the box holds junk)."""
+    ok = isinstance(steps, (int, float)) and not isinstance(steps, bool) and MIN_STEPS <= steps <= MAX_STEPS \
+        and steps == int(steps)
+    return int(steps) if ok else Config.steps
+
+
+def editor_response(trigger, target, name, store, runs, steps=None):
     """Picker value/options, target options and parameter controls after a change."""
     store = store if isinstance(store, dict) else {}
     runs = runs if isinstance(runs, list) else []
@@ -49,18 +69,18 @@ def editor_response(trigger, target, name, store, runs):
     if not known(name, valid):
         name = NO_SCHEDULE if target == SHARED else SHARED
     params = params if isinstance(params, dict) else {}
-    return name, schedule_options(shared=target == SHARED), targets, target, param_controls(name, params)
+    return name, schedule_options(shared=target == SHARED), targets, target, param_controls(name, params, steps)
 
 
 @callback(
     Output(ids.SCHEDULE, "value"), Output(ids.SCHEDULE, "options"), Output(ids.SCHEDULE_TARGET, "options"),
     Output(ids.SCHEDULE_TARGET, "value"), Output(ids.SCHEDULE_PARAMS, "children"),
     Input(ids.SCHEDULE_TARGET, "value"), Input(ids.SCHEDULE, "value"), Input(ids.RUNS, "data"),
-    State(ids.SCHEDULES, "data"),
+    State(ids.SCHEDULES, "data"), State(ids.STEPS, "value"),
     prevent_initial_call=True,
 )
-def update_editor(target, name, runs, store):
-    return editor_response(ctx.triggered_id, target, name, store, runs)
+def update_editor(target, name, runs, store, steps):
+    return editor_response(ctx.triggered_id, target, name, store, runs, steps)
 
 
 def save_response(target, name, items, store):

@@ -2,17 +2,34 @@
 from __future__ import annotations
 
 import surfaces
-from dash import Input, Output, callback, ctx, no_update
+from dash import Input, Output, State, callback, ctx, no_update
 
 from .. import ids
-from ..config import CUSTOM, DEFAULT_BOUNDS
+from ..config import CUSTOM, DEFAULT_BOUNDS, _bounds, default_start
+from ..validate import round_to_window
 from ..layout import surface_param_controls
 
 SHOW, HIDE = {"display": "block"}, {"display": "none"}
 
 
-def surface_controls(trigger, surface_name, click):
-    """Start point, parameter sliders and visibility of the custom/batch boxes."""
+def _window(surface_name, bounds):
+    """The plot window of the surface (a formula's: its bounds boxes, else the default window)."""
+    if surface_name == CUSTOM:
+        try:
+            return _bounds(bounds, [])
+        except (TypeError, ValueError):
+            return DEFAULT_BOUNDS
+    if surface_name in surfaces.names():
+        return surfaces.get(surface_name).bounds
+    return None
+
+
+def surface_controls(trigger, surface_name, click, bounds=None):
+    """Start point, parameter sliders and visibility of the custom/batch boxes.
+
+    A click on the contour sets the start to the point clicked, rounded to the window's
+    resolution (`round_to_window`); a new surface gets its default start (`default_start`).
+    """
     if trigger == ids.CONTOUR:
         try:
             point = click["points"][0]
@@ -21,10 +38,14 @@ def surface_controls(trigger, surface_name, click):
             return (no_update,) * 5
         if not (abs(x) < 1e6 and abs(y) < 1e6):
             return (no_update,) * 5
-        return round(x, 4), round(y, 4), no_update, no_update, no_update
+        window = _window(surface_name, bounds)
+        if window is None:
+            return round(x, 4), round(y, 4), no_update, no_update, no_update
+        (x0, x1), (y0, y1) = window
+        return round_to_window(x, x0, x1), round_to_window(y, y0, y1), no_update, no_update, no_update
     if surface_name == CUSTOM:
-        (x0, x1), (y0, y1) = DEFAULT_BOUNDS
-        return (x0 + x1) / 2 + 1.0, (y0 + y1) / 2 + 1.0, [], SHOW, HIDE
+        x, y = default_start(CUSTOM, bounds=_window(CUSTOM, bounds))
+        return x, y, [], SHOW, HIDE
     if surface_name not in surfaces.names():
         return (no_update,) * 5
     s = surfaces.get(surface_name)
@@ -36,10 +57,11 @@ def surface_controls(trigger, surface_name, click):
     Output(ids.START_X, "value"), Output(ids.START_Y, "value"), Output(ids.SURFACE_PARAMS, "children"),
     Output(ids.CUSTOM_BOX, "style"), Output(ids.BATCH_BOX, "style"),
     Input(ids.SURFACE, "value"), Input(ids.CONTOUR, "clickData"),
+    *(State(b, "value") for b in ids.BOUNDS),
     prevent_initial_call=True,
 )
-def update_surface_controls(surface_name, click):
-    return surface_controls(ctx.triggered_id, surface_name, click)
+def update_surface_controls(surface_name, click, xmin, xmax, ymin, ymax):
+    return surface_controls(ctx.triggered_id, surface_name, click, [[xmin, xmax], [ymin, ymax]])
 
 
 @callback(

@@ -15,7 +15,7 @@ from dash import (ALL, ClientsideFunction, Input, Output, Patch, State, callback
                   html, no_update)
 
 from .. import budget, ids, presets, urlstate
-from ..config import CUSTOM, Config, default_runs, read_config, read_runs
+from ..config import CUSTOM, Config, default_runs, read_config, read_runs, start_of
 from ..controls import to_slider
 from ..equations import markdown
 from ..exports import export
@@ -148,7 +148,7 @@ def scene_values(config: Config, preset_key: str | None, notices: list[str], cur
     The cards are rendered by the cards callback (the picker's change triggers it), from
     the runs store with ids that are new to the page.
     """
-    start = urlstate.start_of(config)
+    start = start_of(config)
     params = {}
     if config.surface != CUSTOM:
 

@@ -28,7 +28,10 @@ from optimizers.base import LR
 
 from .. import ids as page_ids
 from ..config import MAX_STEPS as VIEW_MAX_STEPS, MIN_STEPS as VIEW_MIN_STEPS, NO_SCHEDULE
-from ..controls import to_slider
+from ..controls import show
+from ..teaching import CAPTION_BOX
+from ..urlstate import raw_value
+from ..validate import round_to_window
 from ..layout import surface_param_controls
 from ..runs import default_lr, flat_params, new_run
 from . import compute, ids, layout, results
@@ -212,17 +215,27 @@ def run_sweep(set_progress, _clicks, mode, optimizer, surface, schedule, x_key, 
 # ---------------------------------------------------------------- click → trajectory view
 
 def _schedule_store(cell_schedule) -> dict:
-    """The trajectory view's schedules store for one shared schedule (slider positions, as its editor keeps)."""
+    """The trajectory view's schedules store for one shared schedule (raw control values, as its editor
+    keeps: slider positions, switch lists, step lists as text; sub-schedules have no control)."""
     if not cell_schedule:
         return {"shared": {"name": NO_SCHEDULE, "params": {}}}
     name, params = cell_schedule
     specs = {h.name: h for h in schedules.spec(name).params}
-    raw = {}
-    for key, value in params.items():
-        h = specs[key]
-        slider = h.kind == "float" and h.ui is not None and not h.optional
-        raw[key] = to_slider(h, value) if slider else value
+    raw = {key: raw_value(specs[key], value) for key, value in params.items()
+           if key in specs and specs[key].kind != "schedules"}
     return {"shared": {"name": name, "params": raw}}
+
+
+def _as_shown(h, value):
+    """A swept value as its control resolves it: an lr or a slider to its read-out's digits
+    (3 significant digits; 2 of 1 − β), a whole number for a step count."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if h.kind == "int":
+        return int(round(value))
+    if h.kind == "float" and h.ui is not None and not h.optional:
+        return float(show(h, value))
+    return value
 
 
 def _fresh_id(runs) -> str:
@@ -235,8 +248,13 @@ def _fresh_id(runs) -> str:
 
 
 def load_response(click, spec_args, current_surface, current_runs=None):
-    """Outputs that put the clicked cell into the trajectory view (see `load_cell`), or all no_update."""
-    nothing = (no_update,) * 15
+    """Outputs that put the clicked cell into the trajectory view (see `load_cell`), or all no_update.
+
+    The swept values are rounded to what the trajectory view's controls resolve (`_as_shown`;
+    a basin map's start to the window's resolution), and a preset's caption is closed: the
+    scene is the cell's now.
+    """
+    nothing = (no_update,) * 18
     try:
         point = click["points"][0]
         x, y = float(point["x"]), float(point["y"])
@@ -253,6 +271,15 @@ def load_response(click, spec_args, current_surface, current_runs=None):
     i, j = compute.nearest_cell(spec, x, y, positions)
     cell = compute.cell_config(spec, i, j)
     surface = spec.surface
+    for axis in (spec.x, spec.y):
+        if axis.key in cell["values"]:
+            cell["values"][axis.key] = _as_shown(axis.param, cell["values"][axis.key])
+        elif axis.key.startswith(compute.SCHEDULE_PREFIX) and cell["schedule"]:
+            name = axis.key[len(compute.SCHEDULE_PREFIX):]
+            cell["schedule"][1][name] = _as_shown(axis.param, cell["schedule"][1][name])
+    if spec.mode == BASIN:
+        (x0, x1), (y0, y1) = surface.bounds
+        cell["start"] = (round_to_window(cell["start"][0], x0, x1), round_to_window(cell["start"][1], y0, y1))
     run = new_run(_fresh_id(current_runs), spec.optimizer, surface, **cell["values"])
     steps = min(max(cell["steps"], VIEW_MIN_STEPS), VIEW_MAX_STEPS)
     note = "" if steps == cell["steps"] else f" (the trajectory view shows {steps:,} of its {cell['steps']:,} steps)"
@@ -277,6 +304,7 @@ def load_response(click, spec_args, current_surface, current_runs=None):
         steps, cell["tolerance"], _schedule_store(cell["schedule"]),
         cell["batch"] if data else no_update, cell["seed"] if data else no_update, 0.0,
         "trajectories",
+        "", True, None,          # the preset's caption closes, and its key leaves the URL
         f"Loaded {spec.optimizer} with {described.lstrip(', ')} into the trajectory view{note}.",
     )
 
@@ -296,6 +324,9 @@ def load_response(click, spec_args, current_surface, current_runs=None):
     Output(page_ids.SEED, "value", allow_duplicate=True),
     Output(NOISE_SIGMA, "value", allow_duplicate=True),
     Output(page_ids.VIEW, "data", allow_duplicate=True),
+    Output(page_ids.CAPTION, "children", allow_duplicate=True),
+    Output(CAPTION_BOX, "hidden", allow_duplicate=True),
+    Output(page_ids.PRESET_KEY, "data", allow_duplicate=True),
     Output(ids.STATUS, "children", allow_duplicate=True),
     Input(ids.GRAPH, "clickData"),
     State(ids.SPEC, "data"), State(page_ids.SURFACE, "value"), State(page_ids.RUNS, "data"),

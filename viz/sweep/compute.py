@@ -41,6 +41,7 @@ from optimizers import Hyperparam, schedules
 from optimizers.schedules import Schedule
 
 from ..runs import default_lr, flat_params, to_kwargs
+from ..schedule_defaults import scaled
 
 MAX_SIDE = 200                      # cells per axis
 MAX_CELLS = MAX_SIDE * MAX_SIDE     # 40,000 runs
@@ -256,9 +257,14 @@ def _axis(key: Any, lo: Any, hi: Any, n: int, params: dict[str, Hyperparam], whi
     return Axis(key, param, lo, hi, _grid_values(param, lo, hi, n))
 
 
-def _schedule(name: Any, params: Any) -> tuple[str, dict] | None:
+def _schedule(name: Any, params: Any, steps: int) -> tuple[tuple[str, dict] | None, dict]:
+    """The schedule the cells run and the parameters given for it (what the spec's ``args`` keep).
+
+    Step counts that are not given get their run-length defaults (`viz.schedule_defaults`), as
+    in the trajectory view, so a clicked cell loads the very schedule it ran.
+    """
     if name in (None, NO_SCHEDULE):
-        return None
+        return None, {}
     if not isinstance(name, str) or name not in schedules.names():
         raise ValueError(f"schedule: unknown schedule {str(name)[:40]!r}")
     params = params if isinstance(params, dict) else {}
@@ -270,8 +276,9 @@ def _schedule(name: Any, params: Any) -> tuple[str, dict] | None:
         clean[key] = as_number(value, f"schedule {name} {key}")
         if known[key].kind == "int":
             clean[key] = _integer(value, f"schedule {name} {key}", -10**9, 10**9)
-    schedules.get(name, **clean)     # ValueError names the parameter
-    return name, clean
+    filled = {k: v for k, v in scaled(name, steps).items() if k not in clean} | clean
+    schedules.get(name, **filled)    # ValueError names the parameter
+    return (name, filled), clean
 
 
 def make_spec(*, mode: str = SWEEP, optimizer: str = "SGD", surface: str = "ravine", start: Any = None,
@@ -319,7 +326,7 @@ def make_spec(*, mode: str = SWEEP, optimizer: str = "SGD", surface: str = "ravi
     start = tuple(as_number(v, f"start {c}") for v, c in zip(start, "xy"))
     if any(abs(v) > MAX_START for v in start):
         raise ValueError(f"start: coordinates must be within ±{MAX_START:g}")
-    sched = _schedule(schedule, schedule_params)
+    sched, given = _schedule(schedule, schedule_params, steps)
 
     # Fixed hyperparameters: registry defaults, the surface's lr, then what was given.
     flat = {h.name: h for h in flat_params(optimizer)}
@@ -372,7 +379,7 @@ def make_spec(*, mode: str = SWEEP, optimizer: str = "SGD", surface: str = "ravi
     _check_cell(spec)
     args = {"mode": mode, "optimizer": optimizer, "surface": surface, "start": list(start),
             "values": {k: v for k, v in fixed.items()}, "schedule": sched[0] if sched else None,
-            "schedule_params": dict(sched[1]) if sched else {},
+            "schedule_params": dict(given),
             "x": [ax.key, ax.low, ax.high], "y": [ay.key, ay.low, ay.high], "n": n, "steps": steps,
             "tolerance": tolerance, "batch": batch, "seed": seed}
     return SweepSpec(mode, optimizer, surf, start, fixed, sched, ax, ay, steps, tolerance, batch, seed, args)

@@ -35,7 +35,7 @@ def _source_digest() -> str:
     """A digest of the code a result depends on (the engine, surfaces, schedules, the sweep)."""
     h = hashlib.sha256()
     files = sorted([*(ROOT / "optimizers").rglob("*.py"), *(ROOT / "surfaces").rglob("*.py"),
-                    Path(__file__).with_name("compute.py")])
+                    Path(__file__).with_name("compute.py"), ROOT / "viz" / "schedule_defaults.py"])
     for path in files:
         h.update(path.relative_to(ROOT).as_posix().encode())
         h.update(path.read_bytes())
