@@ -214,13 +214,23 @@ def slots(results: list[RunResult], build) -> list[dict]:
         [empty_slot(i) for i in range(len(results), MAX_RUNS)]
 
 
-def loss_trace(i: int, result: RunResult, offset: float | None) -> dict:
-    """Loss per step (x is implicit: 0, 1, 2 ...); the gap to ``offset`` on a log axis."""
+def round_off_floor(results: list[RunResult], f_star: float) -> float:
+    """The smallest loss gap float64 resolves in this scene: one ulp-scale (2.2e-16) of the
+    scene's loss scale (|f*| or the largest starting loss). Below it the gap of a converged run
+    is round-off that flickers over ~15 decades and squeezes every curve into a thin band."""
+    starts = [abs(float(r.loss[0])) for r in results if len(r.loss) and np.isfinite(r.loss[0])]
+    scale = max([abs(f_star), *starts], default=1.0)
+    return max(LOSS_FLOOR, float(np.finfo(np.float64).eps) * scale)
+
+
+def loss_trace(i: int, result: RunResult, offset: float | None, floor: float = LOSS_FLOOR) -> dict:
+    """Loss per step (x is implicit: 0, 1, 2 ...); the gap to ``offset`` on a log axis, floored at
+    ``floor`` (see `round_off_floor`)."""
     trace = empty_slot(i)
     _, loss = _finite_part(result)
     if len(loss) == 0:
         return trace
-    y = loss if offset is None else np.maximum(loss - offset, LOSS_FLOOR)
+    y = loss if offset is None else np.maximum(loss - offset, floor)
     trace.update(y=typed(y), name=result.label, showlegend=False,
                  hovertemplate=f"{result.label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>")
     del trace["x"]
@@ -257,8 +267,9 @@ def loss_figure(surface: surfaces.Surface, results: list[RunResult]) -> dict:
     f_star = surface.min_value if surface.minima else None
     if f_star is None:
         return _panel("Loss", "f(x, y)", False, [loss_trace(i, r, None) for i, r in enumerate(results)])
+    floor = round_off_floor(results, f_star)
     return _panel("Loss gap to the minimum", "f − f*", True,
-                  [loss_trace(i, r, f_star) for i, r in enumerate(results)])
+                  [loss_trace(i, r, f_star, floor) for i, r in enumerate(results)])
 
 
 def lr_figure(results: list[RunResult]) -> dict:
