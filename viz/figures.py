@@ -272,10 +272,18 @@ def loss_figure(surface: surfaces.Surface, results: list[RunResult]) -> dict:
                   [loss_trace(i, r, f_star, floor) for i, r in enumerate(results)])
 
 
+def lr_spans_decades(results: list[RunResult]) -> bool:
+    """A log lr axis only when the curves span a decade or more: on a log axis a linear warmup
+    looks curved, a cosine like a cliff, and a constant lr sits on an unlabelled minor tick."""
+    values = np.concatenate([np.asarray(r.lr, dtype=np.float64) for r in results] or [np.empty(0)])
+    values = values[np.isfinite(values) & (values > 0)]
+    return bool(values.size) and float(values.max()) >= 10.0 * float(values.min())
+
+
 def lr_figure(results: list[RunResult]) -> dict:
     """Learning rate per step, plus the momentum/β₁ a schedule cycles (dashed, right axis)."""
     # Sent whole (no Patch), so no empty slots: one trace per run, then the cycled curves.
-    fig = _panel("Learning rate", "lr", True, [lr_trace(i, r) for i, r in enumerate(results)])
+    fig = _panel("Learning rate", "lr", lr_spans_decades(results), [lr_trace(i, r) for i, r in enumerate(results)])
     cycled, labels = [], []
     for i, r in enumerate(results[:MAX_RUNS]):
         for name, seq in r.cycled.items():

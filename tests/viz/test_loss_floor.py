@@ -33,3 +33,18 @@ def test_the_floor_follows_the_minimum_s_own_scale():
     scene = compute(default_config())
     assert figures.round_off_floor(scene.results, 3.0e6) == np.finfo(np.float64).eps * 3.0e6
     assert figures.round_off_floor([], 0.0) == figures.LOSS_FLOOR       # nothing to scale by
+
+
+def test_the_lr_axis_is_linear_unless_the_curves_span_a_decade():
+    from viz.urlstate import decode
+
+    constant = compute(default_config())                       # 0.01, 0.01 and 0.1: a decade
+    assert figures.lr_figure(constant.results)["layout"]["yaxis"]["type"] == "log"
+    one = compute(decode("?surface=ravine&start=10,1&steps=100&run=SGD:lr=0.02")[0])
+    assert figures.lr_figure(one.results)["layout"]["yaxis"]["type"] == "linear"   # a constant 0.02
+    warm = compute(decode("?surface=ravine&start=10,1&steps=100&run=SGD:lr=0.02"
+                          "&schedule=LinearLR:start_factor=0.5,total_iters=50")[0])
+    assert figures.lr_figure(warm.results)["layout"]["yaxis"]["type"] == "linear"  # a straight warmup
+    cosine = compute(decode("?surface=ravine&start=10,1&steps=100&run=SGD:lr=0.02"
+                            "&schedule=CosineAnnealingLR:T_max=100,eta_min=0.00001")[0])
+    assert figures.lr_figure(cosine.results)["layout"]["yaxis"]["type"] == "log"
