@@ -129,8 +129,10 @@ CLOCK_EVERY = 16
 YIELD_EVERY = 0.005
 
 
-class _Clock:
-    """The deadline of one `simulate` call: `tick` raises `TimeoutError` once it has passed."""
+class Clock:
+    """A deadline for a loop: `tick` raises `TimeoutError` once ``deadline`` (a `time.monotonic()`
+    value) has passed, and every `YIELD_EVERY` seconds gives other work a turn (`simulate` ticks
+    every `CLOCK_EVERY` steps; a server's own loops can tick the same way)."""
 
     def __init__(self, deadline: float):
         self.deadline = deadline
@@ -139,14 +141,14 @@ class _Clock:
     def tick(self) -> None:
         now = time.monotonic()
         if now > self.deadline:
-            raise TimeoutError("simulate(): the deadline passed before the runs finished")
+            raise TimeoutError("the deadline passed before the work finished")
         if now - self.last > YIELD_EVERY:
             time.sleep(0)
             self.last = time.monotonic()
 
 
 def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=None,
-                 deadline: _Clock | None = None) -> bool:
+                 deadline: Clock | None = None) -> bool:
     """Fill ``path[1:]`` with a scalar kernel; False if Python raised (the caller reruns on arrays).
 
     With the surface's ``grad_scalar`` (and exact gradients) no NumPy call is made per step.
@@ -191,7 +193,7 @@ def _scalar_loop(step, grad, stochastic, path: Array, lr_seq: list, grad_scalar=
     return True
 
 
-def _inplace_loop(step, grad, stochastic, path: Array, lr_seq: list, deadline: _Clock | None = None) -> None:
+def _inplace_loop(step, grad, stochastic, path: Array, lr_seq: list, deadline: Clock | None = None) -> None:
     """Fill ``path[1:]`` with an in-place array kernel writing each step straight into the path."""
     for t in range(path.shape[0] - 1):
         if deadline is not None and not t % CLOCK_EVERY:
@@ -231,7 +233,7 @@ class _Fused:
 
 
 def _fused_loop(step, fused: _Fused, planes: Array, loss: Array, lr_seq: list,
-                deadline: _Clock | None = None) -> None:
+                deadline: Clock | None = None) -> None:
     """`_inplace_loop` on coordinate planes ``(steps + 1, 2, K)`` with the surface's fused
     kernel, filling ``loss`` too (the in-place kernels are elementwise: they step the
     flattened planes as they would the interleaved positions)."""
@@ -245,7 +247,7 @@ def _fused_loop(step, fused: _Fused, planes: Array, loss: Array, lr_seq: list,
 
 
 def _array_loop(surface, optimizer: Optimizer, schedule, sched_state, stochastic, path: Array,
-                lrs: Array, lr_seq, overrides_seq: dict, deadline: _Clock | None = None) -> None:
+                lrs: Array, lr_seq, overrides_seq: dict, deadline: Clock | None = None) -> None:
     """Step all runs as ``(K, 2)`` arrays with ``optimizer.update``, filling ``path[1:]``."""
     params = path[0].copy()
     state = optimizer.init(params)
@@ -303,7 +305,7 @@ def simulate(surface, optimizer: Optimizer, starts: Any, steps: int,
     """
     params = _check_starts(starts)
     steps = _check_steps(steps)
-    deadline = _Clock(deadline) if deadline is not None else None
+    deadline = Clock(deadline) if deadline is not None else None
     k = params.shape[0]
     base_lr = np.broadcast_to(np.asarray(optimizer.lr, dtype=np.float64), (k,)) \
         if np.ndim(optimizer.lr) else float(optimizer.lr)

@@ -25,7 +25,7 @@ from typing import Iterator
 import optimizers
 import surfaces
 from optimizers import schedules
-from optimizers.engine import YIELD_EVERY
+from optimizers.engine import Clock
 from surfaces.formula import FormulaError, node_count, parse_formula
 
 from .config import CUSTOM, Config
@@ -271,23 +271,12 @@ def heavy_slot(cost: Estimate, environ=None) -> Iterator[None]:
         held.close()
 
 
-class Pacer:
-    """A request's own loops (torch's steps, the inspector's replay, export rows): `tick` raises
-    `TimeoutError` past the request's deadline and, every few ms, gives other threads (or a
-    cooperative server's other requests: gevent patches `time.sleep`) a turn, as
-    `optimizers.simulate` does with its ``deadline``."""
+class Pacer(Clock):
+    """A request's own loops (torch's steps, the inspector's replay, export rows): the engine's
+    `Clock` on the request's deadline of ``kind`` (or ``until``)."""
 
     def __init__(self, kind: str = "scene", until: float | None = None):
-        self.until = deadline(kind) if until is None else until
-        self.last = time.monotonic()
-
-    def tick(self) -> None:
-        now = time.monotonic()
-        if now > self.until:
-            raise TimeoutError("the request ran past its deadline")
-        if now - self.last > YIELD_EVERY:
-            time.sleep(0)
-            self.last = time.monotonic()
+        super().__init__(deadline(kind) if until is None else until)
 
 
 STOPPED = ("Stopped: the server is busy and this took longer than its limit of {limit} per request; "
