@@ -55,6 +55,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(server, timeout: float) -> None:
+    """Wait (bounded) until ``server`` (``proc``, ``url``, ``workers``, ``worker_pids()``,
+    ``output()``) answers and has all its workers; `RuntimeError` with its log otherwise."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.proc.returncode}:\n{server.output()}")
+        try:
+            with urllib.request.urlopen(server.url + "/_dash-dependencies", timeout=5) as resp:
+                if resp.status == 200 and len(server.worker_pids()) == server.workers:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer within {timeout:g} s:\n{server.output()}")
+
+
 class Gunicorn:
     """``gunicorn -w N app:server`` on 127.0.0.1 and a free port, as a context manager."""
 
@@ -79,19 +96,12 @@ class Gunicorn:
             cmd[-1:-1] = ["--graceful-timeout", f"{self.graceful_timeout:g}"]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=self.env,
                                      start_new_session=self.new_session)
-        deadline = time.monotonic() + self.timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.output()}")
-            try:
-                with urllib.request.urlopen(self.url + "/_dash-dependencies", timeout=5) as resp:
-                    if resp.status == 200 and len(self.worker_pids()) == self.workers:
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.__exit__(None, None, None)
-        raise RuntimeError(f"gunicorn did not answer within {self.timeout:g} s:\n{self.output()}")
+        try:
+            wait_until_serving(self, self.timeout)
+        except RuntimeError:
+            self.__exit__(None, None, None)
+            raise
+        return self
 
     def __exit__(self, *exc) -> None:
         if self.proc is not None and self.proc.poll() is None:

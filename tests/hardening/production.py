@@ -11,13 +11,13 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 import psutil
 
 from scripts.dash_requests import RequestBuilder, encode, layout_props, server_callbacks
+from scripts.loadtest import wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120.0          # s: the master imports PyTorch first (a few seconds, more on a busy machine)
@@ -47,19 +47,9 @@ class ProductionServer:
 
     def __enter__(self) -> "ProductionServer":
         self.proc = subprocess.Popen(self.command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + START_TIMEOUT
         try:
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.output()}")
-                try:
-                    with urllib.request.urlopen(self.url + "/_dash-dependencies", timeout=5) as resp:
-                        if resp.status == 200 and len(self.worker_pids()) == self.workers:
-                            return self
-                except OSError:
-                    pass
-                time.sleep(0.2)
-            raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT:g} s:\n{self.output()}")
+            wait_until_serving(self, START_TIMEOUT)
+            return self
         except BaseException:
             self.__exit__(None, None, None)
             raise
